@@ -1,0 +1,107 @@
+"""The one place that reads the environment.
+
+Every other module asks `load_settings()` instead of touching `os.environ`, so what a deployment can
+change is listed here, with its default.
+"""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_models"
+WAREHOUSES = ("duckdb",)
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the project cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Deployment settings, read once from the environment.
+
+    Attributes:
+        warehouse: Which warehouse holds the raw table and the models (also the dbt target).
+        duckdb_path: The embedded DuckDB file (warehouse ``duckdb``).
+        start_date: The first event-day partition.
+        org_id: Fullstory org id, used in session replay URLs.
+        replay_host: Fullstory app host of the org's data centre.
+        raw_schema: Schema of the raw Data Destinations ``events`` table.
+        sync_interval_hours: How often Fullstory syncs into the warehouse.
+        sync_latency_hours: Extra delay after ``processed_time`` rounded up to the hour.
+        update_window_hours: How long after its sync a row may still change (99% stable).
+        session_lookaround_hours: How far beyond a day sessions are read to find their bounds.
+        run_budget_minutes: How long a partition run may take before an asset counts as late.
+    """
+
+    warehouse: str = "duckdb"
+    duckdb_path: Path = PROJECT_ROOT / "data" / "fullstory.duckdb"
+    start_date: date = date(2024, 1, 1)
+    org_id: str = "o-DEMO-na1"
+    replay_host: str = "app.fullstory.com"
+    raw_schema: str = "fullstory_raw"
+    sync_interval_hours: int = 1
+    sync_latency_hours: int = 1
+    update_window_hours: int = 3
+    session_lookaround_hours: int = 12
+    run_budget_minutes: int = 30
+
+    @property
+    def dbt_target(self) -> str:
+        """The dbt target follows the warehouse setting."""
+        return self.warehouse
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+    if value < 0:
+        raise SettingsError(f"{name} must not be negative, got {value}")
+    return value
+
+
+def _date(env: Mapping[str, str], name: str, default: date) -> date:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a date YYYY-MM-DD, got {raw!r}") from exc
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from ``env`` (default: the process environment).
+
+    Raises:
+        SettingsError: A variable is set to a value the project cannot use.
+    """
+    env = os.environ if env is None else env
+    defaults = Settings()
+    warehouse = env.get("FULLSTORY_WAREHOUSE", defaults.warehouse) or defaults.warehouse
+    if warehouse not in WAREHOUSES:
+        raise SettingsError(f"FULLSTORY_WAREHOUSE must be one of {WAREHOUSES}, got {warehouse!r}")
+    duckdb_path = env.get("FULLSTORY_DUCKDB_PATH")
+    return Settings(
+        warehouse=warehouse,
+        duckdb_path=Path(duckdb_path).resolve() if duckdb_path else defaults.duckdb_path,
+        start_date=_date(env, "FULLSTORY_START_DATE", defaults.start_date),
+        org_id=env.get("FULLSTORY_ORG_ID") or defaults.org_id,
+        replay_host=env.get("FULLSTORY_REPLAY_HOST") or defaults.replay_host,
+        raw_schema=env.get("FULLSTORY_RAW_SCHEMA") or defaults.raw_schema,
+        sync_interval_hours=_int(env, "FULLSTORY_SYNC_INTERVAL_HOURS", defaults.sync_interval_hours),
+        sync_latency_hours=_int(env, "FULLSTORY_SYNC_LATENCY_HOURS", defaults.sync_latency_hours),
+        update_window_hours=_int(env, "FULLSTORY_UPDATE_WINDOW_HOURS", defaults.update_window_hours),
+        session_lookaround_hours=_int(
+            env, "FULLSTORY_SESSION_LOOKAROUND_HOURS", defaults.session_lookaround_hours
+        ),
+        run_budget_minutes=_int(env, "FULLSTORY_RUN_BUDGET_MINUTES", defaults.run_budget_minutes),
+    )
