@@ -1,0 +1,32 @@
+{#
+  The latest non-null value of `column` by `order_columns` (a list; later entries break ties,
+  the last must be unique, e.g. event_id). "Latest" is always deterministic.
+#}
+{% macro fullstory_last_value(column, order_columns) %}
+    {{ return(adapter.dispatch('fullstory_last_value', 'fullstory_assets')(column, order_columns)) }}
+{% endmacro %}
+
+{% macro default__fullstory_last_value(column, order_columns) %}
+    array_agg({{ column }} ignore nulls order by
+        {% for c in order_columns %}{{ c }} desc{{ ", " if not loop.last }}{% endfor %}
+        limit 1)[safe_offset(0)]
+{% endmacro %}
+
+{% macro duckdb__fullstory_last_value(column, order_columns) %}
+    {#- arg_max skips NULL values, and a struct key compares field by field. -#}
+    arg_max({{ column }}, struct_pack({% for c in order_columns %}k{{ loop.index }} := {{ c }}{{ ", " if not loop.last }}{% endfor %}))
+{% endmacro %}
+
+
+{#- Whole seconds elapsed from `start` to `end`, rounded down, the same on every warehouse. -#}
+{% macro fullstory_seconds_between(start, end) %}
+    {{ return(adapter.dispatch('fullstory_seconds_between', 'fullstory_assets')(start, end)) }}
+{% endmacro %}
+
+{% macro default__fullstory_seconds_between(start, end) %}
+    div(timestamp_diff({{ end }}, {{ start }}, microsecond), 1000000)
+{% endmacro %}
+
+{% macro duckdb__fullstory_seconds_between(start, end) %}
+    cast(floor(epoch({{ end }}) - epoch({{ start }})) as bigint)
+{% endmacro %}

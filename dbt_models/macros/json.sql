@@ -1,0 +1,57 @@
+{#
+  JSON is parsed once per row: `fullstory_parse_json` turns a column into one parsed value,
+  `fullstory_json_field` reads a path from it. Malformed JSON parses to NULL (a check counts it).
+  `fields` maps output names to [path parts, kind]; kind is string, integer, boolean, object or array.
+#}
+{% macro fullstory_parse_json(column, fields) %}
+    {{ return(adapter.dispatch('fullstory_parse_json', 'fullstory_assets')(column, fields)) }}
+{% endmacro %}
+
+{% macro default__fullstory_parse_json(column, fields) %}
+    {% if var('fullstory_skip_json_parse') %}{{ column }}{% else %}safe.parse_json({{ column }}){% endif %}
+{% endmacro %}
+
+{% macro duckdb__fullstory_parse_json(column, fields) %}
+    {#- json_transform parses the text once into a typed struct of just the paths we read. -#}
+    {%- set tree = {} -%}
+    {%- for name, spec in fields.items() -%}
+        {%- set node = namespace(level=tree) -%}
+        {%- for part in spec[0][:-1] -%}
+            {%- if part not in node.level -%}{%- do node.level.update({part: {}}) -%}{%- endif -%}
+            {%- set node.level = node.level[part] -%}
+        {%- endfor -%}
+        {%- set kinds = {'string': 'VARCHAR', 'integer': 'BIGINT', 'boolean': 'BOOLEAN',
+            'object': 'JSON', 'array': 'JSON'} -%}
+        {%- do node.level.update({spec[0][-1]: kinds[spec[1]]}) -%}
+    {%- endfor -%}
+    try(json_transform({{ column }}, '{{ tojson(tree) }}'))
+{% endmacro %}
+
+
+{% macro fullstory_json_field(parsed, path, kind) %}
+    {{ return(adapter.dispatch('fullstory_json_field', 'fullstory_assets')(parsed, path, kind)) }}
+{% endmacro %}
+
+{% macro default__fullstory_json_field(parsed, path, kind) %}
+    {%- set json_path = '$.' ~ (path | join('.')) -%}
+    {%- if kind == 'object' -%}json_query({{ parsed }}, '{{ json_path }}')
+    {%- elif kind == 'array' -%}json_query({{ parsed }}, '{{ json_path }}')
+    {%- elif kind == 'boolean' -%}safe_cast(json_value({{ parsed }}, '{{ json_path }}') as boolean)
+    {%- elif kind == 'integer' -%}safe_cast(json_value({{ parsed }}, '{{ json_path }}') as int64)
+    {%- else -%}json_value({{ parsed }}, '{{ json_path }}')
+    {%- endif -%}
+{% endmacro %}
+
+{% macro duckdb__fullstory_json_field(parsed, path, kind) %}
+    {{ parsed }}{% for part in path %}."{{ part }}"{% endfor %}
+{% endmacro %}
+
+
+{#- The whole document, minified; NULL when malformed. -#}
+{% macro fullstory_json_document(column) %}
+    {{ return(adapter.dispatch('fullstory_json_document', 'fullstory_assets')(column)) }}
+{% endmacro %}
+
+{% macro default__fullstory_json_document(column) %}safe.parse_json({{ column }}){% endmacro %}
+
+{% macro duckdb__fullstory_json_document(column) %}try(json({{ column }})){% endmacro %}

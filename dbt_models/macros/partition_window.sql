@@ -1,0 +1,37 @@
+{#
+  The event-day window of a partitioned run, [start, end), handed over by Dagster in the
+  environment (FULLSTORY_PARTITION_START / _END). It is read only while executing, never while
+  parsing, so the manifest is parsed once and serves every partition (vars would force a
+  re-parse on every run).
+#}
+{% macro fullstory_partition_window() %}
+    {% if execute %}
+        {% set start = env_var('FULLSTORY_PARTITION_START', '') %}
+        {% set end = env_var('FULLSTORY_PARTITION_END', '') %}
+        {% if start and end %}
+            {{ return({'start': start, 'end': end}) }}
+        {% endif %}
+    {% endif %}
+    {{ return(none) }}
+{% endmacro %}
+
+
+{#
+  A predicate keeping rows whose `column` lies in the run's window, widened by
+  `lookaround_hours` on both sides. It is `true` when the model is built from scratch (first
+  run, --full-refresh) or run outside a partitioned run: then it covers all history.
+#}
+{% macro fullstory_window_filter(column, lookaround_hours=0) %}
+    {% set window = fullstory_partition_window() %}
+    {% if window is none or not is_incremental() %}
+        true
+    {% else %}
+        {{ column }} >= {{ fullstory_timestamp_add(window.start, -1 * (lookaround_hours | int)) }}
+        and {{ column }} < {{ fullstory_timestamp_add(window.end, lookaround_hours | int) }}
+    {% endif %}
+{% endmacro %}
+
+
+{% macro fullstory_timestamp_add(literal, hours) %}
+    {{ dbt.dateadd('hour', hours, "cast('" ~ literal ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
+{% endmacro %}

@@ -1,0 +1,36 @@
+{{ config(alias=fullstory_model_name('anonymous_users')) }}
+
+{#- One row per device that was never identified (no identify event with a user id, ever),
+    with its latest session-ending event and latest known device and location values. -#}
+{%- set device_columns = ['user_agent', 'type', 'operating_system', 'browser', 'browser_version',
+    'geo_ip_address', 'geo_country', 'geo_region', 'geo_city', 'geo_lat_long'] -%}
+
+with
+
+identified_devices as (
+    select distinct device_id
+    from {{ ref('events') }}
+    where event_type = 'identify' and user_id is not null
+),
+
+anonymous_devices as (
+    select devices.*
+    from {{ ref('devices') }} as devices
+    left join identified_devices on devices.id = identified_devices.device_id
+    where identified_devices.device_id is null
+),
+
+final as (
+    select
+        id as device_id,
+        {%- for column in device_columns %}
+        {{ fullstory_last_value(column, ['event_seq_num_desc * -1']) }}
+            as last_{{ 'device_' if not column.startswith('geo_') }}{{ column }},
+        {%- endfor %}
+        {{ fullstory_last_value('event_time', ['event_seq_num_desc * -1']) }} as last_event_time,
+        {{ fullstory_last_value('event_id', ['event_seq_num_desc * -1']) }} as last_event_id
+    from anonymous_devices
+    group by id
+)
+
+select * from final

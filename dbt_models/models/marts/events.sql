@@ -1,0 +1,23 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='partition_window',
+    partition_column='event_time',
+    alias=fullstory_model_name('events'),
+) }}
+
+{#- One row per event, partitioned by the UTC day of event_time. A partitioned run replaces
+    exactly its days; the raw scan is pruned to them. -#}
+
+with
+
+events as (
+    select * from {{ ref('stg_fullstory__events') }}
+    where {{ fullstory_window_filter('event_time') }}
+),
+
+final as (
+    select * exclude (has_malformed_json)
+    from events
+)
+
+select * from final

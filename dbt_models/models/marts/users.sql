@@ -1,0 +1,38 @@
+{{ config(alias=fullstory_model_name('users')) }}
+
+{#- One row per user: identified users by user id, anonymous ones as anon_<device_id>, each
+    aggregated over all of their sessions; last_* values are the latest non-null ones. -#}
+{%- set latest = ['end_time', 'start_time', 'full_session_id'] -%}
+{%- set last_columns = ['last_email', 'last_display_name', 'last_user_agent', 'last_device_type',
+    'last_operating_system', 'last_browser', 'last_browser_version', 'last_ip_address',
+    'last_country', 'last_region', 'last_city', 'last_lat_long'] -%}
+
+with
+
+sessions as (
+    select * from {{ ref('sessions') }}
+),
+
+final as (
+    select
+        user_id,
+        max(updated_time) as updated_time,
+        max(end_time) as last_event_time,
+        {%- for column in last_columns %}
+        {{ fullstory_last_value(column, latest) }} as {{ column }},
+        {%- endfor %}
+        sum(total_events) as total_events,
+        count(*) as total_sessions,
+        sum(duration) as total_session_duration,
+        sum(total_web_events) as total_web_events,
+        count(case when total_web_events > 0 then 1 end) as total_web_sessions,
+        sum(total_mobile_app_events) as total_mobile_app_events,
+        count(case when total_mobile_app_events > 0 then 1 end) as total_mobile_app_sessions,
+        {%- for event_type in fullstory_event_types() %}
+        sum(total_{{ event_type }}_events) as total_{{ event_type }}_events{{ "," if not loop.last }}
+        {%- endfor %}
+    from sessions
+    group by user_id
+)
+
+select * from final
