@@ -34,7 +34,11 @@ class Settings:
         sync_latency_hours: Extra delay after ``processed_time`` rounded up to the hour.
         update_window_hours: How long after its sync a row may still change (99% stable).
         session_lookaround_hours: How far beyond a day sessions are read to find their bounds.
+        max_clock_skew_hours: A device clock this far ahead of processing is wrong: such events
+            are set aside (counted by a check), not modelled.
         run_budget_minutes: How long a partition run may take before an asset counts as late.
+        bad_row_max_share: Share of a window's rows that may be bad input before a check fails
+            with ERROR severity (any bad row is a WARN).
     """
 
     warehouse: str = "duckdb"
@@ -47,7 +51,9 @@ class Settings:
     sync_latency_hours: int = 1
     update_window_hours: int = 3
     session_lookaround_hours: int = 12
+    max_clock_skew_hours: int = 24
     run_budget_minutes: int = 30
+    bad_row_max_share: float = 0.001
 
     @property
     def dbt_target(self) -> str:
@@ -65,6 +71,19 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
     if value < 0:
         raise SettingsError(f"{name} must not be negative, got {value}")
+    return value
+
+
+def _share(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number between 0 and 1, got {raw!r}") from exc
+    if not 0 <= value <= 1:
+        raise SettingsError(f"{name} must be between 0 and 1, got {value}")
     return value
 
 
@@ -103,5 +122,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         session_lookaround_hours=_int(
             env, "FULLSTORY_SESSION_LOOKAROUND_HOURS", defaults.session_lookaround_hours
         ),
+        max_clock_skew_hours=_int(
+            env, "FULLSTORY_MAX_CLOCK_SKEW_HOURS", defaults.max_clock_skew_hours
+        ),
         run_budget_minutes=_int(env, "FULLSTORY_RUN_BUDGET_MINUTES", defaults.run_budget_minutes),
+        bad_row_max_share=_share(env, "FULLSTORY_BAD_ROW_MAX_SHARE", defaults.bad_row_max_share),
     )

@@ -31,6 +31,7 @@
         'fullstory_org_id': env_var('FULLSTORY_ORG_ID', 'o-DEMO-na1'),
         'fullstory_min_event_time': env_var('FULLSTORY_START_DATE', '2024-01-01') ~ ' 00:00:00',
         'fullstory_session_lookaround_hours': env_var('FULLSTORY_SESSION_LOOKAROUND_HOURS', '12'),
+        'fullstory_max_clock_skew_hours': env_var('FULLSTORY_MAX_CLOCK_SKEW_HOURS', '24'),
     } %}
     {{ return(var(name, from_environment[name])) }}
 {% endmacro %}

@@ -16,8 +16,7 @@ events as (
 ),
 
 final as (
-    select * exclude (has_malformed_json)
-    from events
+    select * from events
 )
 
 select * from final

@@ -33,7 +33,7 @@ current_events as (
     where
         event_type is not null
         and event_time >= cast('{{ fullstory_var('fullstory_min_event_time') }}' as {{ dbt.type_timestamp() }})
-        and event_time <= {{ dbt.dateadd('hour', var('fullstory_max_clock_skew_hours'), 'processed_time') }}
+        and event_time <= {{ dbt.dateadd('hour', fullstory_var('fullstory_max_clock_skew_hours') | int, 'processed_time') }}
 ),
 
 final as (

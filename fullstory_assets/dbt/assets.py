@@ -1,0 +1,65 @@
+"""Every dbt model as a Dagster asset partitioned by event day, built in one dbt invocation."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from dagster import (
+    AssetExecutionContext,
+    BackfillPolicy,
+    Failure,
+    MaterializeResult,
+    Output,
+)
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from fullstory_assets.dbt.environment import partition_window_env, settings_env
+from fullstory_assets.dbt.project import fullstory_dbt_project
+from fullstory_assets.dbt.row_counts import window_row_counts
+from fullstory_assets.dbt.translator import FullstoryTranslator
+from fullstory_assets.partitions import event_day_partitions
+from fullstory_assets.settings import load_settings
+from fullstory_assets.warehouses.environ import patched_environ
+
+# DuckDB takes one writer per file: runs that write it share a pool of one slot.
+WAREHOUSE_POOL = "fullstory_warehouse"
+
+
+@dbt_assets(
+    manifest=fullstory_dbt_project.manifest_path,
+    project=fullstory_dbt_project,
+    dagster_dbt_translator=FullstoryTranslator(),
+    partitions_def=event_day_partitions,
+    # A range of days runs as one dbt invocation over the whole window: fixed costs once.
+    backfill_policy=BackfillPolicy.single_run(),
+    pool=WAREHOUSE_POOL,
+)
+def fullstory_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    """Build the selected models for the run's event days and report rows per model."""
+    settings = load_settings()
+    window = context.partition_time_window
+    environment = {**settings_env(settings), **partition_window_env(window)}
+    context.log.info(f"dbt build for event days [{window.start:%Y-%m-%d}, {window.end:%Y-%m-%d})")
+    with patched_environ(environment):
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        # Materializations wait until dbt has closed the DuckDB file, so their row counts can
+        # be read; check results pass straight through.
+        materializations = []
+        for event in invocation.stream():
+            if isinstance(event, Output | MaterializeResult):
+                materializations.append(event)
+            else:
+                yield event
+    counts = window_row_counts(settings, [_asset_name(e) for e in materializations], window)
+    for event in materializations:
+        yield event.with_metadata({**(event.metadata or {}), **counts[_asset_name(event)]})
+    if not invocation.is_successful():
+        raise Failure(
+            description="dbt build failed; partitions it did not finish keep their previous rows",
+            metadata={"dbt_error": str(invocation.get_error())[:4000]},
+        )
+
+
+def _asset_name(event: Output | MaterializeResult) -> str:
+    if isinstance(event, Output):
+        return event.output_name
+    return event.asset_key.path[-1]
