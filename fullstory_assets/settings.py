@@ -116,9 +116,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         org_id=env.get("FULLSTORY_ORG_ID") or defaults.org_id,
         replay_host=env.get("FULLSTORY_REPLAY_HOST") or defaults.replay_host,
         raw_schema=env.get("FULLSTORY_RAW_SCHEMA") or defaults.raw_schema,
-        sync_interval_hours=_int(env, "FULLSTORY_SYNC_INTERVAL_HOURS", defaults.sync_interval_hours),
+        sync_interval_hours=_int(
+            env, "FULLSTORY_SYNC_INTERVAL_HOURS", defaults.sync_interval_hours
+        ),
         sync_latency_hours=_int(env, "FULLSTORY_SYNC_LATENCY_HOURS", defaults.sync_latency_hours),
-        update_window_hours=_int(env, "FULLSTORY_UPDATE_WINDOW_HOURS", defaults.update_window_hours),
+        update_window_hours=_int(
+            env, "FULLSTORY_UPDATE_WINDOW_HOURS", defaults.update_window_hours
+        ),
         session_lookaround_hours=_int(
             env, "FULLSTORY_SESSION_LOOKAROUND_HOURS", defaults.session_lookaround_hours
         ),

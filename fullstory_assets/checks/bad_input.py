@@ -38,7 +38,9 @@ DESCRIPTIONS = {
 
 @multi_asset_check(
     specs=[
-        AssetCheckSpec(name, asset=EVENTS_KEY, description=text, partitions_def=event_day_partitions)
+        AssetCheckSpec(
+            name, asset=EVENTS_KEY, description=text, partitions_def=event_day_partitions
+        )
         for name, text in DESCRIPTIONS.items()
     ],
     can_subset=True,
@@ -75,7 +77,7 @@ def _raw(settings: Settings) -> str:
 def _result(
     name: str, rows: list[tuple[int, list[str]]], window_rows: int, settings: Settings
 ) -> AssetCheckResult:
-    (count, first_ids), = rows or [(0, [])]
+    ((count, first_ids),) = rows or [(0, [])]
     share = count / window_rows if window_rows else float(count > 0)
     severe = share > settings.bad_row_max_share
     return AssetCheckResult(
