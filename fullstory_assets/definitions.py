@@ -3,16 +3,16 @@
 from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
 
+from fullstory_assets.automation.jobs import fullstory_models_job
 from fullstory_assets.checks.bad_input import bad_input_checks
 from fullstory_assets.dbt.assets import fullstory_dbt_models
-from fullstory_assets.dbt.project import DBT_EXECUTABLE, fullstory_dbt_project
+from fullstory_assets.dbt.project import fullstory_dbt_project
 
 defs = Definitions(
     assets=[fullstory_dbt_models],
     asset_checks=[bad_input_checks],
-    resources={
-        "dbt": DbtCliResource(project_dir=fullstory_dbt_project, dbt_executable=DBT_EXECUTABLE)
-    },
+    jobs=[fullstory_models_job],
+    resources={"dbt": DbtCliResource(project_dir=fullstory_dbt_project)},
     # One warehouse writer at a time anyway: steps run in the run's own process, which saves
     # a process start per step.
     executor=in_process_executor,

@@ -1,11 +1,19 @@
 """The dbt project, with its manifest prepared before definitions load."""
 
+import os
+import shutil
 import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
 from fullstory_assets.settings import DBT_PROJECT_DIR, load_settings
+
+# dagster-dbt runs `dbt` from PATH, also when it prepares the manifest. A virtualenv used without
+# activation (`.venv/bin/dagster dev`) has dbt beside its interpreter but not on PATH.
+_interpreter_bin = Path(sys.executable).parent
+if shutil.which("dbt") is None and (_interpreter_bin / "dbt").exists():
+    os.environ["PATH"] = f"{_interpreter_bin}{os.pathsep}{os.environ.get('PATH', '')}"
 
 fullstory_dbt_project = DbtProject(
     project_dir=DBT_PROJECT_DIR,
@@ -18,7 +26,3 @@ fullstory_dbt_project = DbtProject(
 fullstory_dbt_project.prepare_if_dev()
 if not fullstory_dbt_project.manifest_path.exists():
     fullstory_dbt_project.preparer.prepare(fullstory_dbt_project)
-
-# The dbt that was installed with this interpreter, found even when its bin/ is not on PATH.
-_beside_python = Path(sys.executable).parent / "dbt"
-DBT_EXECUTABLE = str(_beside_python) if _beside_python.exists() else "dbt"

@@ -1,0 +1,44 @@
+# Two commands do all the set-up: `make demo` (the main job on the embedded DuckDB) and
+# `make test` (the test suite). Both create the environment from nothing on first use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export DAGSTER_HOME ?= $(CURDIR)/dagster_home
+
+.PHONY: install demo test test-slow lint ui bench bench-quick clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	# The dbt manifest must exist before the Dagster definitions load.
+	cd dbt_models && ../$(BIN)/dbt parse --quiet --profiles-dir .
+	touch $@
+
+demo: install
+	$(BIN)/fullstory-assets demo
+
+test: install
+	$(BIN)/pytest -n 2 --dist loadfile
+
+test-slow: install
+	$(BIN)/pytest -m slow
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	cd dbt_models && ../$(BIN)/sqlfluff lint models macros
+
+ui: install
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+bench: install
+	$(BIN)/python -m bench.run
+
+bench-quick: install
+	$(BIN)/python -m bench.run --quick
+
+clean:
+	rm -rf $(VENV) dbt_models/target data

@@ -1,0 +1,51 @@
+"""A change to what Dagster shows (asset keys, checks, jobs, schedules, sensors) is deliberate."""
+
+from fullstory_assets.definitions import defs
+from fullstory_assets.partitions import event_day_partitions
+
+ASSETS = {
+    "fullstory_raw/events",
+    "stg_fullstory__events",
+    "events",
+    "int_fullstory__sessions",
+    "sessions",
+    "devices",
+    "identifies",
+    "identified_users",
+    "anonymous_users",
+    "users",
+    "fullstory_event_types",
+    "fullstory_source_types",
+}
+BAD_INPUT_CHECKS = {
+    "events:malformed_json",
+    "events:missing_device_id",
+    "events:unknown_event_types",
+    "events:clock_ahead_set_aside",
+    "events:events_outside_partitions",
+}
+
+
+def test_asset_keys():
+    graph = defs.resolve_asset_graph()
+    assert {key.to_user_string() for key in graph.get_all_asset_keys()} == ASSETS
+
+
+def test_every_model_is_partitioned_by_event_day():
+    graph = defs.resolve_asset_graph()
+    for key in graph.materializable_asset_keys:
+        node = graph.get(key)
+        assert node.partitions_def == event_day_partitions, key
+        assert node.backfill_policy is not None and node.backfill_policy.max_partitions_per_run is None
+
+
+def test_checks_include_dbt_tests_and_bad_input():
+    graph = defs.resolve_asset_graph()
+    checks = {f"{k.asset_key.to_user_string()}:{k.name}" for k in graph.asset_check_keys}
+    assert BAD_INPUT_CHECKS <= checks
+    assert "events:unique_events_event_id" in checks
+    assert "sessions:unique_sessions_full_session_id" in checks
+
+
+def test_jobs_schedules_sensors():
+    assert {job.name for job in defs.jobs} == {"fullstory_models"}

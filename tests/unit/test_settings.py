@@ -1,0 +1,44 @@
+from datetime import date
+
+import pytest
+
+from fullstory_assets.settings import PROJECT_ROOT, SettingsError, load_settings
+
+
+def test_defaults_use_the_embedded_duckdb_file():
+    settings = load_settings({})
+    assert settings.warehouse == "duckdb"
+    assert settings.dbt_target == "duckdb"
+    assert settings.duckdb_path == PROJECT_ROOT / "data" / "fullstory.duckdb"
+    assert settings.start_date == date(2024, 1, 1)
+    assert (settings.sync_interval_hours, settings.update_window_hours) == (1, 3)
+
+
+def test_environment_overrides(tmp_path):
+    settings = load_settings(
+        {
+            "FULLSTORY_DUCKDB_PATH": str(tmp_path / "x.duckdb"),
+            "FULLSTORY_START_DATE": "2025-02-03",
+            "FULLSTORY_UPDATE_WINDOW_HOURS": "5",
+            "FULLSTORY_BAD_ROW_MAX_SHARE": "0.05",
+        }
+    )
+    assert settings.duckdb_path == tmp_path / "x.duckdb"
+    assert settings.start_date == date(2025, 2, 3)
+    assert settings.update_window_hours == 5
+    assert settings.bad_row_max_share == 0.05
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("FULLSTORY_WAREHOUSE", "oracle", "FULLSTORY_WAREHOUSE"),
+        ("FULLSTORY_START_DATE", "2024-13-01", "YYYY-MM-DD"),
+        ("FULLSTORY_UPDATE_WINDOW_HOURS", "three", "whole number"),
+        ("FULLSTORY_SYNC_LATENCY_HOURS", "-1", "negative"),
+        ("FULLSTORY_BAD_ROW_MAX_SHARE", "2", "between 0 and 1"),
+    ],
+)
+def test_bad_values_get_a_clear_error(name, value, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings({name: value})
