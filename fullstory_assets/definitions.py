@@ -4,6 +4,8 @@ from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
 
 from fullstory_assets.automation.jobs import fullstory_models_job
+from fullstory_assets.automation.schedules import hourly_models_schedule
+from fullstory_assets.automation.sensors import late_data_sensor
 from fullstory_assets.checks.bad_input import bad_input_checks
 from fullstory_assets.dbt.assets import fullstory_dbt_models
 from fullstory_assets.dbt.project import fullstory_dbt_project
@@ -12,6 +14,8 @@ defs = Definitions(
     assets=[fullstory_dbt_models],
     asset_checks=[bad_input_checks],
     jobs=[fullstory_models_job],
+    schedules=[hourly_models_schedule],
+    sensors=[late_data_sensor],
     resources={"dbt": DbtCliResource(project_dir=fullstory_dbt_project)},
     # One warehouse writer at a time anyway: steps run in the run's own process, which saves
     # a process start per step.

@@ -36,6 +36,7 @@ class Settings:
         session_lookaround_hours: How far beyond a day sessions are read to find their bounds.
         max_clock_skew_hours: A device clock this far ahead of processing is wrong: such events
             are set aside (counted by a check), not modelled.
+        schedule_minute: Minute of each hour the schedule runs, after the sync has landed.
         run_budget_minutes: How long a partition run may take before an asset counts as late.
         bad_row_max_share: Share of a window's rows that may be bad input before a check fails
             with ERROR severity (any bad row is a WARN).
@@ -52,6 +53,7 @@ class Settings:
     update_window_hours: int = 3
     session_lookaround_hours: int = 12
     max_clock_skew_hours: int = 24
+    schedule_minute: int = 10
     run_budget_minutes: int = 30
     bad_row_max_share: float = 0.001
 
@@ -109,6 +111,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if warehouse not in WAREHOUSES:
         raise SettingsError(f"FULLSTORY_WAREHOUSE must be one of {WAREHOUSES}, got {warehouse!r}")
     duckdb_path = env.get("FULLSTORY_DUCKDB_PATH")
+    schedule_minute = _int(env, "FULLSTORY_SCHEDULE_MINUTE", defaults.schedule_minute)
+    if schedule_minute > 59:
+        raise SettingsError(f"FULLSTORY_SCHEDULE_MINUTE must be 0..59, got {schedule_minute}")
     return Settings(
         warehouse=warehouse,
         duckdb_path=Path(duckdb_path).resolve() if duckdb_path else defaults.duckdb_path,
@@ -129,6 +134,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_clock_skew_hours=_int(
             env, "FULLSTORY_MAX_CLOCK_SKEW_HOURS", defaults.max_clock_skew_hours
         ),
+        schedule_minute=schedule_minute,
         run_budget_minutes=_int(env, "FULLSTORY_RUN_BUDGET_MINUTES", defaults.run_budget_minutes),
         bad_row_max_share=_share(env, "FULLSTORY_BAD_ROW_MAX_SHARE", defaults.bad_row_max_share),
     )

@@ -41,3 +41,13 @@ def merge_into_raw(conn: duckdb.DuckDBPyConnection, schema: str, incoming: str) 
     except Exception:
         conn.execute("rollback")
         raise
+
+
+def raw_table_exists(conn: duckdb.DuckDBPyConnection, schema: str) -> bool:
+    """Whether the raw ``events`` table exists yet."""
+    (found,) = conn.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = ? and table_name = 'events'",
+        [schema],
+    ).fetchone()
+    return found > 0

@@ -49,3 +49,5 @@ def test_checks_include_dbt_tests_and_bad_input():
 
 def test_jobs_schedules_sensors():
     assert {job.name for job in defs.jobs} == {"fullstory_models"}
+    assert {s.name for s in defs.schedules} == {"hourly_models_schedule"}
+    assert {s.name for s in defs.sensors} == {"late_data_sensor"}

@@ -1,0 +1,94 @@
+"""The late-data sensor: rebuild exactly the partitions that changed raw rows touch."""
+
+from datetime import date, datetime, timedelta
+
+import duckdb
+from dagster import (
+    DagsterRunStatus,
+    DefaultSensorStatus,
+    RunsFilter,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    sensor,
+)
+
+from fullstory_assets.automation.jobs import fullstory_models_job
+from fullstory_assets.automation.late_data import (
+    EVENTS,
+    SESSIONS,
+    QueuedRun,
+    days_per_table,
+    plan_runs,
+)
+from fullstory_assets.automation.run_requests import RANGE_END_TAG, RANGE_START_TAG
+from fullstory_assets.partitions import event_day_partitions
+from fullstory_assets.settings import load_settings
+from fullstory_assets.warehouses.changes import read_changes
+from fullstory_assets.warehouses.duckdb import connect, raw_table_exists
+
+
+@sensor(
+    job=fullstory_models_job,
+    minimum_interval_seconds=60,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Rebuilds the partitions that raw rows changed since the last tick touch: event "
+    "days for events, session start days for sessions, however late the change.",
+)
+def late_data_sensor(context: SensorEvaluationContext):
+    """Read changes after the cursor, request their partitions, advance the cursor past them."""
+    settings = load_settings()
+    since = datetime.fromisoformat(context.cursor) if context.cursor else None
+    if not settings.duckdb_path.exists():
+        return SkipReason(f"no warehouse file yet at {settings.duckdb_path}")
+    try:
+        with connect(settings.duckdb_path, read_only=True) as conn:
+            if not raw_table_exists(conn, settings.raw_schema):
+                return SkipReason("the raw events table does not exist yet")
+            changes = read_changes(conn, settings.raw_schema, since)
+    except duckdb.IOException as exc:
+        # A run is writing the file (DuckDB has one writer): try again next tick, cursor kept.
+        return SkipReason(f"warehouse busy, retrying next tick: {exc}")
+    if changes.watermark is None:
+        return SkipReason(f"no raw rows changed after {since or 'the beginning'}")
+    last_day = _last_partition_day()
+    needed = days_per_table(changes, settings.start_date, last_day)
+    always = fullstory_models_job.selection.resolve(context.repository_def.asset_graph) - {
+        EVENTS,
+        SESSIONS,
+    }
+    requests = plan_runs(
+        needed, always, _queued_runs(context), f"late:{since}->{changes.watermark}"
+    )
+    context.log.info(
+        f"{changes.rows} raw rows changed after {since}, up to {changes.watermark}; "
+        f"events days {sorted(str(d) for d in needed[EVENTS])}, "
+        f"session days {sorted(str(d) for d in needed[SESSIONS])}; {len(requests)} run(s)"
+    )
+    return SensorResult(run_requests=requests, cursor=changes.watermark.isoformat())
+
+
+def _last_partition_day() -> date:
+    return event_day_partitions.get_last_partition_window().start.date()
+
+
+def _queued_runs(context: SensorEvaluationContext) -> list[QueuedRun]:
+    runs = context.instance.get_runs(
+        RunsFilter(
+            job_name=fullstory_models_job.name,
+            statuses=[DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED],
+        )
+    )
+    queued = []
+    for run in runs:
+        if "dagster/partition" in run.tags:
+            first = last = date.fromisoformat(run.tags["dagster/partition"])
+        elif RANGE_START_TAG in run.tags:
+            first = date.fromisoformat(run.tags[RANGE_START_TAG])
+            last = date.fromisoformat(run.tags[RANGE_END_TAG])
+        else:
+            continue
+        days = frozenset(first + timedelta(days=i) for i in range((last - first).days + 1))
+        assets = frozenset(run.asset_selection) if run.asset_selection else None
+        queued.append(QueuedRun(days=days, assets=assets))
+    return queued
