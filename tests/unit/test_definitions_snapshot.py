@@ -36,7 +36,9 @@ def test_every_model_is_partitioned_by_event_day():
     for key in graph.materializable_asset_keys:
         node = graph.get(key)
         assert node.partitions_def == event_day_partitions, key
-        assert node.backfill_policy is not None and node.backfill_policy.max_partitions_per_run is None
+        assert (
+            node.backfill_policy is not None and node.backfill_policy.max_partitions_per_run is None
+        )
 
 
 def test_checks_include_dbt_tests_and_bad_input():
