@@ -5,7 +5,6 @@ warehouse; only a fully parsed batch reaches ``merge_into_raw`` (one transaction
 """
 
 import glob
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,16 +25,8 @@ class LoadError(ValueError):
     """The input cannot be loaded; the message says why, in one line."""
 
 
-@dataclass(frozen=True)
-class Loaded:
-    """What a load merged: ``rows`` rows read from ``files`` files."""
-
-    rows: int
-    files: int
-
-
 def resolve_files(path: str | Path) -> tuple[str, list[Path]]:
-    """The files behind ``path`` (a file, a directory of Parquet files, or a glob) and their kind."""
+    """The kind (csv or parquet) and files of ``path``: a file, a Parquet directory or a glob."""
     target = Path(path)
     if target.is_dir():
         files = sorted(target.rglob("*.parquet"))
@@ -94,17 +85,32 @@ def _columns(relation: duckdb.DuckDBPyRelation) -> dict[str, str]:
 def _parse(name: str, raw: str) -> str:
     """SQL parsing the text of raw column ``raw`` into column ``name``'s type (NULL if invalid)."""
     text = f"nullif(trim(cast({raw} as varchar)), '')"
-    if name in ID_COLUMNS:
-        return f"case when regexp_full_match({text}, '-?[0-9]{{1,19}}') then try_cast({text} as bigint) end"
+    if name in ID_COLUMNS:  # digits only: try_cast alone would accept '1.5' or '1e18'
+        integer = f"regexp_full_match({text}, '-?[0-9]{{1,19}}')"
+        return f"case when {integer} then try_cast({text} as bigint) end"
     if name in TIME_COLUMNS:
         # Digits are epoch milliseconds (object-storage updated_time); text without a zone is UTC.
-        millis = f"make_timestamp(cast(cast({text} as decimal(18,3)) * 1000 as bigint))"
+        epoch = f"regexp_full_match({text}, '-?[0-9]{{1,14}}(\\.[0-9]*)?')"
+        millis = f"make_timestamp(cast(cast({text} as decimal(38,3)) * 1000 as bigint))"
         iso = f"try_cast(try_cast({text} as timestamptz) as timestamp)"
-        return f"case when regexp_full_match({text}, '-?[0-9]{{1,15}}(\\.[0-9]*)?') then {millis} else {iso} end"
+        return f"case when {epoch} then {millis} else {iso} end"
     return f"cast({raw} as varchar)"
 
 
-def _read(kind: str, files: list[Path], label: str) -> pa.Table:
+def read_events(path: str | Path) -> pa.Table:
+    """Read and check Data Destinations rows from ``path``, typed like the raw table.
+
+    Args:
+        path: A CSV or Parquet file, a directory (its ``*.parquet`` files, recursively) or a glob.
+
+    Returns:
+        The rows with exactly the ``RAW_COLUMNS`` (``updated_time`` may be NULL).
+
+    Raises:
+        LoadError: Missing files, a wrong column set, unreadable files, or values that do not
+            parse (ids must be 64-bit integers, times ISO timestamps or epoch milliseconds).
+    """
+    kind, files = resolve_files(path)
     with duckdb.connect() as conn:
         conn.execute("set timezone = 'UTC'")
         try:
@@ -112,7 +118,7 @@ def _read(kind: str, files: list[Path], label: str) -> pa.Table:
             source = _columns(relation)
             relation.to_table("source")  # reads every file now, so unreadable input fails here
         except duckdb.Error as exc:
-            raise LoadError(f"cannot read {label}: {str(exc).splitlines()[0]}") from exc
+            raise LoadError(f"cannot read {path}: {str(exc).splitlines()[0]}") from exc
         checked = ID_COLUMNS + TIME_COLUMNS
         quoted = {name: '"' + source[name].replace('"', '""') + '"' for name in RAW_COLUMNS}
         select = ", ".join(f"{_parse(name, quoted[name])} as {name}" for name in RAW_COLUMNS)
@@ -131,30 +137,13 @@ def _read(kind: str, files: list[Path], label: str) -> pa.Table:
         return conn.sql(f"select {', '.join(RAW_COLUMNS)} from parsed").to_arrow_table()
 
 
-def read_events(path: str | Path) -> pa.Table:
-    """Read and check Data Destinations rows from ``path``, typed like the raw table.
-
-    Args:
-        path: A CSV or Parquet file, a directory (its ``*.parquet`` files, recursively) or a glob.
-
-    Returns:
-        The rows with exactly the ``RAW_COLUMNS`` (``updated_time`` may be NULL).
-
-    Raises:
-        LoadError: Missing files, a wrong column set, unreadable files, or values that do not
-            parse (ids must be 64-bit integers, times ISO timestamps or epoch milliseconds).
-    """
-    kind, files = resolve_files(path)
-    return _read(kind, files, str(path))
-
-
 def load_events(
     conn: duckdb.DuckDBPyConnection,
     schema: str,
     path: str | Path,
     load_time: datetime | None = None,
-) -> Loaded:
-    """Merge the rows of ``path`` into the raw table as one sync.
+) -> int:
+    """Merge the rows of ``path`` into the raw table as one sync; returns how many were read.
 
     Args:
         conn: Open DuckDB connection to the warehouse.
@@ -166,8 +155,7 @@ def load_events(
     Raises:
         LoadError: See ``read_events``; the raw table is then left untouched.
     """
-    kind, files = resolve_files(path)
-    table = _read(kind, files, str(path))
+    table = read_events(path)
     stamp = load_time or datetime.now(UTC).replace(tzinfo=None)
     index = table.schema.get_field_index("updated_time")
     filled = pc.fill_null(table["updated_time"], pa.scalar(stamp, pa.timestamp("us")))
@@ -176,4 +164,4 @@ def load_events(
         merge_into_raw(conn, schema, _INCOMING)
     finally:
         conn.unregister(_INCOMING)
-    return Loaded(rows=table.num_rows, files=len(files))
+    return table.num_rows
