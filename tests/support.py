@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Mapping
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -13,7 +14,13 @@ from fullstory_assets.settings import DBT_PROJECT_DIR
 PEER_DIR = Path(__file__).resolve().parents[2] / "shared" / "peer_fixtures" / "dbt_fullstory"
 PEER_SEED = PEER_DIR / "fullstory_events_integration_seeds.csv"
 MART_MODELS = (
-    "events", "devices", "identifies", "identified_users", "anonymous_users", "sessions", "users",
+    "events",
+    "devices",
+    "identifies",
+    "identified_users",
+    "anonymous_users",
+    "sessions",
+    "users",
 )
 
 
@@ -23,15 +30,23 @@ def run_dbt(args: list[str], db_path: Path, env: Mapping[str, str] | None = None
     os.environ.update({"FULLSTORY_DUCKDB_PATH": str(db_path), **(env or {})})
     try:
         result = dbtRunner().invoke(
-            [*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-             "--quiet"]
+            [
+                *args,
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+                "--quiet",
+            ]
         )
     finally:
         os.environ.clear()
         os.environ.update(saved)
     if not result.success:
         failures = [
-            f"{r.node.name}: {r.message}" for r in (result.result or []) if r.status in ("error", "fail")
+            f"{r.node.name}: {r.message}"
+            for r in (result.result or [])
+            if r.status in ("error", "fail")
         ]
         raise AssertionError(f"dbt {' '.join(args)} failed: {failures or result.exception}")
 
@@ -41,3 +56,86 @@ def read_table(db_path: Path, relation: str, order_by: str | None = None) -> pd.
     with duckdb.connect(str(db_path), read_only=True) as conn:
         sql = f"select * from {relation}" + (f" order by {order_by}" if order_by else "")
         return conn.sql(sql).df()
+
+
+MODEL_TABLES = (*MART_MODELS, "int_fullstory__sessions")
+
+
+def simulate_into(
+    db_path: Path,
+    start: str,
+    days: int,
+    events_per_day: int,
+    seed: int,
+    until: datetime | None = None,
+):
+    """Simulate a history into the raw table of ``db_path``; return the deliveries."""
+    from fullstory_assets.simulate.history import build_deliveries
+    from fullstory_assets.simulate.spec import SimulationSpec
+    from fullstory_assets.simulate.sync import apply_syncs
+    from fullstory_assets.warehouses.duckdb import connect
+
+    deliveries = build_deliveries(
+        SimulationSpec(date.fromisoformat(start), days, events_per_day, seed)
+    )
+    with connect(db_path) as conn:
+        apply_syncs(conn, "fullstory_raw", deliveries, until=until)
+    return deliveries
+
+
+def materialize_days(
+    db_path: Path, first: str, last: str | None = None, instance=None, asset_selection=None
+):
+    """Run the models job for event days ``first..last`` through Dagster, in-process."""
+    from dagster import DagsterInstance
+
+    from fullstory_assets.automation.run_requests import RANGE_END_TAG, RANGE_START_TAG
+    from fullstory_assets.definitions import defs
+    from fullstory_assets.warehouses.environ import patched_environ
+
+    job = defs.resolve_job_def("fullstory_models")
+    kwargs = (
+        {"partition_key": first}
+        if last in (None, first)
+        else {"tags": {RANGE_START_TAG: first, RANGE_END_TAG: last}}
+    )
+    with patched_environ({"FULLSTORY_DUCKDB_PATH": str(db_path)}):
+        result = job.execute_in_process(
+            instance=instance or DagsterInstance.ephemeral(),
+            asset_selection=asset_selection,
+            raise_on_error=False,
+            **kwargs,
+        )
+    return result
+
+
+def model_snapshot(db_path: Path) -> dict[str, pd.DataFrame]:
+    """Every model's rows, sorted on all columns, for row-for-row comparison."""
+    # Read-write, the configuration an in-process dbt keeps open on a reference file.
+    with duckdb.connect(str(db_path)) as conn:
+        return {
+            name: conn.sql(f"select * from fullstory.{name} order by all").df()
+            for name in MODEL_TABLES
+        }
+
+
+def full_refresh_reference(db_path: Path, reference: Path) -> dict[str, pd.DataFrame]:
+    """Models rebuilt from scratch (``dbt build --full-refresh``) on a copy of the raw table."""
+    with duckdb.connect(str(reference)) as conn:
+        conn.execute(f"attach '{db_path}' as source (read_only)")
+        conn.execute("create schema if not exists fullstory_raw")
+        conn.execute(
+            "create or replace table fullstory_raw.events as select * from source.fullstory_raw.events"
+        )
+        conn.execute("detach source")
+    run_dbt(["build", "--full-refresh"], reference)
+    return model_snapshot(reference)
+
+
+def assert_same_models(actual: dict[str, pd.DataFrame], expected: dict[str, pd.DataFrame]) -> None:
+    """Row-for-row equality of every model (a readable diff of the first mismatch)."""
+    for name in MODEL_TABLES:
+        left, right = actual[name], expected[name]
+        assert list(left.columns) == list(right.columns), name
+        assert len(left) == len(right), f"{name}: {len(left)} rows vs {len(right)} in the rebuild"
+        pd.testing.assert_frame_equal(left, right, check_dtype=False, obj=name)
