@@ -91,10 +91,11 @@ def build_activity(rng: np.random.Generator, spec: SimulationSpec, pop: Populati
     gaps[offsets] = 0
     elapsed = np.cumsum(gaps)
     elapsed -= elapsed[offsets][session]  # restart the running sum at every session start
-    duration = elapsed[offsets + sizes - 1] if len(sizes) else elapsed[:0]
+    duration = elapsed[offsets + sizes - 1]
     # Sessions that would overrun the range end a little before it (not all at one instant).
     latest_start = spec.end_us - duration - rng.integers(1, 30 * MINUTE_US, len(sizes))
     start = np.maximum(np.minimum(pop.session_start, latest_start), spec.start_us)
+    # The clip only matters if a session outlasts the whole range (a one-day run, in theory).
     time_us = np.minimum(start[session] + elapsed, spec.end_us - 1)
     codes = _type_codes(rng, pop.session_kind[session])
     codes[position == 0] = CODE["navigate"]  # a session opens with its first page or screen

@@ -26,11 +26,7 @@ DELIVERY_SCHEMA = pa.schema(
 
 def _ids(values: np.ndarray, index: np.ndarray) -> pa.Array:
     """``values[index]`` as int64, NULL where ``index`` is -1 (server events have no session)."""
-    return pa.array(
-        values[index] if len(values) else np.zeros(len(index), np.int64),
-        type=pa.int64(),
-        mask=index < 0,
-    )
+    return pa.array(values[index], type=pa.int64(), mask=index < 0)
 
 
 def _times(micros: np.ndarray) -> pa.Array:
