@@ -8,17 +8,13 @@ lists, and every listed difference must still occur: EXPECTED below is that list
 
 import json
 import re
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from fullstory_assets.warehouses.duckdb import connect, merge_into_raw
-
-# tests/ is a package, but tests/integration has no __init__.py: make `tests` importable.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.support import MART_MODELS, PEER_DIR, PEER_SEED, run_dbt  # noqa: E402
+from tests.support import MART_MODELS, PEER_DIR, PEER_SEED, run_dbt
 
 PEER_OUTPUTS = PEER_DIR / "emulated_duckdb_outputs"
 DIFFERENCES_DOC = Path(__file__).resolve().parents[2] / "docs" / "peer-differences.md"
