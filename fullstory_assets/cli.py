@@ -1,4 +1,4 @@
-"""The ``fullstory-assets`` command: fill the local raw table (simulate, load).
+"""The ``fullstory-assets`` command: fill the local raw table (simulate, load), run the demo.
 
 Bad input ends with one line on stderr (``fullstory-assets: error: ...``) and exit code 2,
 before the warehouse is touched.
@@ -14,6 +14,7 @@ from typing import NoReturn
 
 import duckdb
 
+from fullstory_assets.demo import demo_command
 from fullstory_assets.loader import LoadError, load_events
 from fullstory_assets.settings import SettingsError, load_settings
 from fullstory_assets.simulate.history import build_deliveries
@@ -127,12 +128,7 @@ def _load(args: argparse.Namespace) -> int:
     return 0
 
 
-# ── demo ────────────────────────────────────────────────────────────────────────────────────────
-# Reserved for `fullstory-assets demo [--live]`, owned by the Dagster side and added later:
-# define `_demo_command(commands)` like the ones above and append it to COMMANDS.
-
-
-COMMANDS = [_simulate_command, _load_command]
+COMMANDS = [_simulate_command, _load_command, demo_command]
 
 
 def build_parser() -> argparse.ArgumentParser:
