@@ -7,6 +7,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
+from fullstory_assets.dbt.environment import settings_env
 from fullstory_assets.settings import DBT_PROJECT_DIR, load_settings
 
 # dagster-dbt runs `dbt` from PATH, also when it prepares the manifest. A virtualenv used without
@@ -14,6 +15,11 @@ from fullstory_assets.settings import DBT_PROJECT_DIR, load_settings
 _interpreter_bin = Path(sys.executable).parent
 if shutil.which("dbt") is None and (_interpreter_bin / "dbt").exists():
     os.environ["PATH"] = f"{_interpreter_bin}{os.pathsep}{os.environ.get('PATH', '')}"
+
+# Every dbt process of this one (preparing the manifest, runs) sees the same settings, so dbt's
+# partial parsing stays valid: a profile or env var that differs from parse time (the DuckDB
+# path, say) would make dbt re-parse the whole project on every run.
+os.environ.update(settings_env(load_settings()))
 
 fullstory_dbt_project = DbtProject(
     project_dir=DBT_PROJECT_DIR,

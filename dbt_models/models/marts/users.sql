@@ -21,15 +21,17 @@ final as (
         {%- for column in last_columns %}
         {{ fullstory_last_value(column, latest) }} as {{ column }},
         {%- endfor %}
-        sum(total_events) as total_events,
+        {#- Sums stay bigint (DuckDB widens sum(bigint) to hugeint). #}
+        cast(sum(total_events) as bigint) as total_events,
         count(*) as total_sessions,
-        sum(duration) as total_session_duration,
-        sum(total_web_events) as total_web_events,
+        cast(sum(duration) as bigint) as total_session_duration,
+        cast(sum(total_web_events) as bigint) as total_web_events,
         count(case when total_web_events > 0 then 1 end) as total_web_sessions,
-        sum(total_mobile_app_events) as total_mobile_app_events,
+        cast(sum(total_mobile_app_events) as bigint) as total_mobile_app_events,
         count(case when total_mobile_app_events > 0 then 1 end) as total_mobile_app_sessions,
         {%- for event_type in fullstory_event_types() %}
-        sum(total_{{ event_type }}_events) as total_{{ event_type }}_events{{ "," if not loop.last }}
+        cast(sum(total_{{ event_type }}_events) as bigint)
+            as total_{{ event_type }}_events{{ "," if not loop.last }}
         {%- endfor %}
     from sessions
     group by user_id
