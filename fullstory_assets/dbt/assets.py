@@ -13,6 +13,7 @@ from dagster import (
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from fullstory_assets.dbt.environment import partition_window_env, settings_env
+from fullstory_assets.dbt.partial_parse import keep_partial_parse
 from fullstory_assets.dbt.project import fullstory_dbt_project
 from fullstory_assets.dbt.row_counts import window_row_counts
 from fullstory_assets.dbt.translator import FullstoryTranslator
@@ -49,6 +50,10 @@ def fullstory_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) ->
                 materializations.append(event)
             else:
                 yield event
+    keep_partial_parse(
+        invocation.target_path,
+        fullstory_dbt_project.project_dir / fullstory_dbt_project.target_path,
+    )
     counts = window_row_counts(settings, [_asset_name(e) for e in materializations], window)
     for event in materializations:
         yield event.with_metadata({**(event.metadata or {}), **counts[_asset_name(event)]})
