@@ -9,6 +9,7 @@ from dagster import (
     Failure,
     MaterializeResult,
     Output,
+    RetryRequested,
 )
 from dagster_dbt import DbtCliResource, dbt_assets
 
@@ -23,6 +24,8 @@ from fullstory_assets.warehouses.environ import patched_environ
 
 # DuckDB takes one writer per file: runs that write it share a pool of one slot.
 WAREHOUSE_POOL = "fullstory_warehouse"
+# What DuckDB says when another process holds the file.
+WAREHOUSE_LOCKED = "Could not set lock on file"
 
 
 @dbt_assets(
@@ -58,9 +61,13 @@ def fullstory_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) ->
     for event in materializations:
         yield event.with_metadata({**(event.metadata or {}), **counts[_asset_name(event)]})
     if not invocation.is_successful():
+        error = str(invocation.get_error())
+        if WAREHOUSE_LOCKED in error:
+            # Another process (a sync, a read) held the DuckDB file: nothing was written yet.
+            raise RetryRequested(max_retries=5, seconds_to_wait=15)
         raise Failure(
             description="dbt build failed; partitions it did not finish keep their previous rows",
-            metadata={"dbt_error": str(invocation.get_error())[:4000]},
+            metadata={"dbt_error": error[:4000]},
         )
 
 
