@@ -18,6 +18,7 @@ from fullstory_assets.demo import demo_command
 from fullstory_assets.loader import LoadError, load_events
 from fullstory_assets.settings import SettingsError, load_settings
 from fullstory_assets.simulate.history import build_deliveries
+from fullstory_assets.simulate.live import replay_live
 from fullstory_assets.simulate.spec import SimulationSpec
 from fullstory_assets.simulate.sync import apply_syncs, sync_times
 from fullstory_assets.warehouses.duckdb import connect
@@ -82,6 +83,10 @@ def _simulate_command(commands: argparse._SubParsersAction) -> None:
     cmd.add_argument("--seed", type=_count(0), default=0, help="random seed (default 0)")
     cmd.add_argument("--until", type=_hour, help="apply syncs up to this UTC hour (default: now)")
     cmd.add_argument("--db", type=Path, help="DuckDB file (default: settings)")
+    cmd.add_argument(
+        "--live", action="store_true", help="then apply the syncs still to come, one every few s"
+    )
+    cmd.add_argument("--interval", type=float, default=5.0, help="seconds per live sync (5)")
     cmd.set_defaults(handler=_simulate)
 
 
@@ -106,6 +111,9 @@ def _simulate(args: argparse.Namespace) -> int:
         f"{until:%Y-%m-%d %H:%M}; raw table {rows:,} rows; {seconds:.1f} s, "
         f"{spec.total_events / seconds:,.0f} events/s"
     )
+    if args.live:
+        print(f"live: one simulated hourly sync every {args.interval:g} s (Ctrl-C to stop)")
+        replay_live(_db(args), settings.raw_schema, deliveries, args.interval)
     return 0
 
 
