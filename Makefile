@@ -31,7 +31,7 @@ test-slow: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	cd dbt_models && ../$(BIN)/sqlfluff lint models macros
+	cd dbt_models && ../$(BIN)/sqlfluff lint models
 
 ui: install
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000

@@ -125,7 +125,8 @@ def full_refresh_reference(db_path: Path, reference: Path) -> dict[str, pd.DataF
         conn.execute(f"attach '{db_path}' as source (read_only)")
         conn.execute("create schema if not exists fullstory_raw")
         conn.execute(
-            "create or replace table fullstory_raw.events as select * from source.fullstory_raw.events"
+            "create or replace table fullstory_raw.events as "
+            "select * from source.fullstory_raw.events"
         )
         conn.execute("detach source")
     run_dbt(["build", "--full-refresh"], reference)

@@ -2,20 +2,21 @@
   The latest non-null value of `column` by `order_columns` (a list; later entries break ties,
   the last must be unique, e.g. event_id). "Latest" is always deterministic.
 #}
-{% macro fullstory_last_value(column, order_columns) %}
+{% macro fullstory_last_value(column, order_columns) -%}
     {{ return(adapter.dispatch('fullstory_last_value', 'fullstory_assets')(column, order_columns)) }}
-{% endmacro %}
+{%- endmacro %}
 
-{% macro default__fullstory_last_value(column, order_columns) %}
-    array_agg({{ column }} ignore nulls order by
-        {% for c in order_columns %}{{ c }} desc{{ ", " if not loop.last }}{% endfor %}
+{% macro default__fullstory_last_value(column, order_columns) -%}
+    array_agg({{ column }} ignore nulls order by {{ order_columns | join(' desc, ') }} desc
         limit 1)[safe_offset(0)]
-{% endmacro %}
+{%- endmacro %}
 
-{% macro duckdb__fullstory_last_value(column, order_columns) %}
+{% macro duckdb__fullstory_last_value(column, order_columns) -%}
     {#- arg_max skips NULL values, and a struct key compares field by field. -#}
-    arg_max({{ column }}, struct_pack({% for c in order_columns %}k{{ loop.index }} := {{ c }}{{ ", " if not loop.last }}{% endfor %}))
-{% endmacro %}
+    {%- set keys = [] -%}
+    {%- for c in order_columns -%}{%- do keys.append('k' ~ loop.index ~ ' := ' ~ c) -%}{%- endfor -%}
+    arg_max({{ column }}, struct_pack({{ keys | join(', ') }}))
+{%- endmacro %}
 
 
 {#- Whole seconds elapsed from `start` to `end`, rounded down, the same on every warehouse. -#}

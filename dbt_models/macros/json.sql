@@ -28,7 +28,7 @@
 {% endmacro %}
 
 
-{% macro fullstory_json_field(parsed, path, kind) %}
+{% macro fullstory_json_field(parsed, path, kind) -%}
     {{ return(adapter.dispatch('fullstory_json_field', 'fullstory_assets')(parsed, path, kind)) }}
 {% endmacro %}
 
@@ -42,9 +42,9 @@
     {%- endif -%}
 {% endmacro %}
 
-{% macro duckdb__fullstory_json_field(parsed, path, kind) %}
+{% macro duckdb__fullstory_json_field(parsed, path, kind) -%}
     {{ parsed }}{% for part in path %}."{{ part }}"{% endfor %}
-{% endmacro %}
+{%- endmacro %}
 
 
 {#- The whole document, minified; NULL when malformed. -#}
@@ -55,3 +55,15 @@
 {% macro default__fullstory_json_document(column) %}safe.parse_json({{ column }}){% endmacro %}
 
 {% macro duckdb__fullstory_json_document(column) %}try(json({{ column }})){% endmacro %}
+
+
+{#- Column `name` of `fields`, read from the parsed document; booleans are never NULL (a missing
+    flag is false, as in the package). -#}
+{% macro fullstory_property(parsed, fields, name) -%}
+    {%- set path, kind = fields[name] -%}
+    {%- if kind == 'boolean' -%}
+        coalesce({{ fullstory_json_field(parsed, path, kind) }}, false)
+    {%- else -%}
+        {{ fullstory_json_field(parsed, path, kind) }}
+    {%- endif -%}
+{%- endmacro %}

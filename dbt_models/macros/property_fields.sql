@@ -39,3 +39,15 @@
         'navigate_reason': [['navigate_reason'], 'string'],
     }) }}
 {% endmacro %}
+
+
+{#- Device and location columns of devices, and their last_* names in the user models. -#}
+{% macro fullstory_device_columns() %}
+    {{ return([
+        ('user_agent', 'last_device_user_agent'), ('type', 'last_device_type'),
+        ('operating_system', 'last_device_operating_system'),
+        ('browser', 'last_device_browser'), ('browser_version', 'last_device_browser_version'),
+        ('geo_ip_address', 'last_geo_ip_address'), ('geo_country', 'last_geo_country'),
+        ('geo_region', 'last_geo_region'), ('geo_city', 'last_geo_city'),
+        ('geo_lat_long', 'last_geo_lat_long')]) }}
+{% endmacro %}

@@ -1,4 +1,4 @@
-"""Partition runs through Dagster (real dbt, real DuckDB) equal a full rebuild, whatever the order."""
+"""Partition runs through Dagster (real dbt, real DuckDB) equal a full rebuild, in any order."""
 
 import shutil
 from datetime import datetime

@@ -4,6 +4,7 @@
     Events are read `fullstory_session_lookaround_hours` beyond the window so a session that
     crosses midnight is computed from all of its events and lands on its start day only. -#}
 {%- set latest = ['event_time', 'updated_time', 'processed_time', 'event_id'] -%}
+{%- set lookaround_hours = fullstory_var('fullstory_session_lookaround_hours') -%}
 {%- set attributes = {
     'last_source_type': 'source_type', 'last_email': 'user_email',
     'last_display_name': 'user_display_name', 'last_user_agent': 'device_user_agent',
@@ -21,7 +22,7 @@ events as (
     from {{ ref('stg_fullstory__events') }}
     where
         full_session_id is not null
-        and {{ fullstory_window_filter('event_time', fullstory_var('fullstory_session_lookaround_hours')) }}
+        and {{ fullstory_window_filter('event_time', lookaround_hours) }}
 ),
 
 sessions as (

@@ -2,8 +2,7 @@
 
 {#- One row per device that was never identified (no identify event with a user id, ever),
     with its latest session-ending event and latest known device and location values. -#}
-{%- set device_columns = ['user_agent', 'type', 'operating_system', 'browser', 'browser_version',
-    'geo_ip_address', 'geo_country', 'geo_region', 'geo_city', 'geo_lat_long'] -%}
+{%- set newest_first = ['-event_seq_num_desc'] -%}
 
 with
 
@@ -23,12 +22,11 @@ anonymous_devices as (
 final as (
     select
         id as device_id,
-        {%- for column in device_columns %}
-        {{ fullstory_last_value(column, ['event_seq_num_desc * -1']) }}
-            as last_{{ 'device_' if not column.startswith('geo_') }}{{ column }},
+        {%- for column, last_column in fullstory_device_columns() %}
+        {{ fullstory_last_value(column, newest_first) }} as {{ last_column }},
         {%- endfor %}
-        {{ fullstory_last_value('event_time', ['event_seq_num_desc * -1']) }} as last_event_time,
-        {{ fullstory_last_value('event_id', ['event_seq_num_desc * -1']) }} as last_event_id
+        {{ fullstory_last_value('event_time', newest_first) }} as last_event_time,
+        {{ fullstory_last_value('event_id', newest_first) }} as last_event_id
     from anonymous_devices
     group by id
 )

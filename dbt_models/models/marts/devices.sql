@@ -19,7 +19,8 @@ final as (
         device_event_updated_time as updated_time,
         device_event_processed_time as processed_time,
         last_user_agent as user_agent,
-        last_device_type as type,
+        -- the package's column name, a keyword
+        last_device_type as type,  -- noqa: RF04
         last_operating_system as operating_system,
         last_browser as browser,
         last_browser_version as browser_version,
@@ -31,7 +32,8 @@ final as (
         device_event_source_type as source_type,
         row_number() over (
             partition by device_id
-            order by device_event_time desc, device_event_updated_time desc,
+            order by
+                device_event_time desc, device_event_updated_time desc,
                 device_event_processed_time desc, device_event_id desc
         ) as event_seq_num_desc
     from sessions

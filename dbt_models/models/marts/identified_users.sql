@@ -2,8 +2,7 @@
 
 {#- One row per identified user, described by the device of their latest identify: that device's
     latest session-ending event and its latest known device and location values. -#}
-{%- set device_columns = ['user_agent', 'type', 'operating_system', 'browser', 'browser_version',
-    'geo_ip_address', 'geo_country', 'geo_region', 'geo_city', 'geo_lat_long'] -%}
+{%- set newest_first = ['-event_seq_num_desc'] -%}
 
 with
 
@@ -14,12 +13,13 @@ identifies as (
 device_summaries as (
     select
         id,
-        {%- for column in device_columns %}
-        {{ fullstory_last_value(column, ['event_seq_num_desc * -1']) }} as {{ column }},
+        {%- for column, _ in fullstory_device_columns() %}
+        {{ fullstory_last_value(column, newest_first) }} as {{ column }},
         {%- endfor %}
-        {%- for column in ['event_id', 'event_time', 'updated_time', 'processed_time'] %}
-        {{ fullstory_last_value(column, ['event_seq_num_desc * -1']) }} as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        {{ fullstory_last_value('event_id', newest_first) }} as event_id,
+        {{ fullstory_last_value('event_time', newest_first) }} as event_time,
+        {{ fullstory_last_value('updated_time', newest_first) }} as updated_time,
+        {{ fullstory_last_value('processed_time', newest_first) }} as processed_time
     from {{ ref('devices') }}
     group by id
 ),
@@ -31,8 +31,8 @@ final as (
         identifies.user_display_name,
         identifies.user_properties,
         identifies.device_id as last_device_id,
-        {%- for column in device_columns %}
-        device_summaries.{{ column }} as last_{{ 'device_' if not column.startswith('geo_') }}{{ column }},
+        {%- for column, last_column in fullstory_device_columns() %}
+        device_summaries.{{ column }} as {{ last_column }},
         {%- endfor %}
         device_summaries.event_id as last_event_id,
         device_summaries.event_time as last_event_time,

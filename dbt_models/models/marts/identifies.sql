@@ -40,7 +40,7 @@ final as (
     from latest_values
     inner join identify_events
         on latest_values.event_id = identify_events.event_id
-        and latest_values.user_id = identify_events.user_id
+            and latest_values.user_id = identify_events.user_id
 )
 
 select * from final

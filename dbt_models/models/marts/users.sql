@@ -3,6 +3,12 @@
 {#- One row per user: identified users by user id, anonymous ones as anon_<device_id>, each
     aggregated over all of their sessions; last_* values are the latest non-null ones. -#}
 {%- set latest = ['end_time', 'start_time', 'full_session_id'] -%}
+{%- set type_totals = [] -%}
+{%- for event_type in fullstory_event_types() -%}
+    {%- do type_totals.append(
+        'cast(sum(total_' ~ event_type ~ '_events) as bigint) as total_' ~ event_type ~ '_events'
+    ) -%}
+{%- endfor -%}
 {%- set last_columns = ['last_email', 'last_display_name', 'last_user_agent', 'last_device_type',
     'last_operating_system', 'last_browser', 'last_browser_version', 'last_ip_address',
     'last_country', 'last_region', 'last_city', 'last_lat_long'] -%}
@@ -29,10 +35,7 @@ final as (
         count(case when total_web_events > 0 then 1 end) as total_web_sessions,
         cast(sum(total_mobile_app_events) as bigint) as total_mobile_app_events,
         count(case when total_mobile_app_events > 0 then 1 end) as total_mobile_app_sessions,
-        {%- for event_type in fullstory_event_types() %}
-        cast(sum(total_{{ event_type }}_events) as bigint)
-            as total_{{ event_type }}_events{{ "," if not loop.last }}
-        {%- endfor %}
+        {{ type_totals | join(',\n        ') }}
     from sessions
     group by user_id
 )

@@ -1,0 +1,321 @@
+"""The daemon of `dagster dev` drives the models: the late-data sensor and the hourly schedule.
+
+One `dagster dev` for the module; the tests run in file order and share its history:
+
+1. two and a half days of simulated syncs (up to yesterday 22:00) are in the warehouse before the
+   daemon starts: the sensor builds exactly the days they touch;
+2. one more batch of syncs (yesterday 23:00 up to the current hour) brings late rows for
+   yesterday and today's rows: the sensor builds the days they touch;
+3. the schedule, set to fire a few minutes after start-up, builds today (and yesterday while it
+   settles);
+4. once all runs have finished and the sensor has caught up, today's `events` partition reports
+   the row count the warehouse holds.
+"""
+
+import time as clock
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import pyarrow.compute as pc
+import pytest
+
+from fullstory_assets.simulate.history import SYNC_COLUMN, build_deliveries
+from fullstory_assets.simulate.spec import SimulationSpec
+from tests.e2e.e2e_support import (
+    FINISHED,
+    JOB,
+    SCHEDULE,
+    SENSOR,
+    DagsterDev,
+    Run,
+    query_warehouse,
+    simulate,
+    utc_now,
+    wait_for,
+)
+
+pytestmark = pytest.mark.e2e
+
+EVENTS_PER_DAY = 2000
+SEED = 11
+DAYS = 3
+# The schedule's minute is set so its first tick comes this long after the fixture starts:
+# dagster dev needs 35-90 s to serve here, the sensor's first run another 30-50 s, and the late
+# sync must land before the tick. The scheduler only fires ticks after it has loaded the schedule.
+SCHEDULE_LEAD_S = 180
+# Late rows are applied before the tick only if the sensor can see them first (its interval: 60 s).
+SENSOR_BEFORE_TICK_S = 75
+SETTLING = timedelta(hours=1 + 1 + 3)  # sync interval + latency + update window (defaults)
+RUN_TIMEOUT_S = 300
+
+
+@dataclass
+class Scenario:
+    """The module's `dagster dev`, its simulation and what the tests learnt on the way."""
+
+    dev: DagsterDev
+    today: date
+    first_day: date
+    start_date: date
+    tick: datetime
+    spec: SimulationSpec
+    until1: datetime
+    late_applied_at: float | None = None  # creation times of later runs compare to this
+    until2: datetime | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def watermark(self, until: datetime) -> datetime:
+        """The last sync at or before ``until``: the raw table's max(updated_time) after it."""
+        syncs = [t for t in self._syncs() if t <= until]
+        return max(syncs)
+
+    def event_days(self, after: datetime | None, until: datetime) -> set[date]:
+        """Event days of the rows delivered by the syncs in (after, until], within partitions."""
+        table = self._deliveries()
+        syncs = table[SYNC_COLUMN]
+        mask = pc.less_equal(syncs, until)
+        if after is not None:
+            mask = pc.and_(mask, pc.greater(syncs, after))
+        times = table.filter(mask)["event_time"].drop_null().to_pylist()
+        return {t.date() for t in times if self.start_date <= t.date() <= self.today}
+
+    def _deliveries(self):
+        if not hasattr(self, "_table"):
+            self._table = build_deliveries(self.spec)
+        return self._table
+
+    def _syncs(self) -> list[datetime]:
+        return sorted(set(self._deliveries()[SYNC_COLUMN].to_pylist()))
+
+
+def _next_minute(moment: datetime) -> datetime:
+    return (moment + timedelta(minutes=1)).replace(second=0, microsecond=0)
+
+
+@pytest.fixture(scope="module")
+def scenario(start_dagster_dev, tmp_path_factory) -> Scenario:
+    workdir = tmp_path_factory.mktemp("daemon")
+    now = utc_now()
+    tick = _next_minute(now + timedelta(seconds=SCHEDULE_LEAD_S))
+    today = tick.date()  # the day the schedule's tick will build
+    first_day = today - timedelta(days=DAYS - 1)
+    spec = SimulationSpec(first_day, DAYS, EVENTS_PER_DAY, SEED)
+    until1 = datetime.combine(today - timedelta(days=1), time(22))
+    warehouse = workdir / "warehouse.duckdb"
+    print(simulate(warehouse, first_day, DAYS, EVENTS_PER_DAY, SEED, until1))
+    start_date = today - timedelta(days=5)
+    dev = start_dagster_dev(
+        "daemon",
+        {
+            "FULLSTORY_DUCKDB_PATH": str(warehouse),
+            "FULLSTORY_START_DATE": start_date.isoformat(),
+            "FULLSTORY_SCHEDULE_MINUTE": str(tick.minute),
+        },
+        workdir,
+    )
+    seconds_left = (tick - utc_now()).total_seconds()
+    assert seconds_left > 45, (
+        f"dagster dev took {dev.ready_after_s:.0f} s to serve: too late for the schedule tick "
+        f"at {tick:%H:%M} UTC (the scheduler fires only ticks after it has loaded the schedule)"
+    )
+    return Scenario(dev, today, first_day, start_date, tick, spec, until1)
+
+
+# ── helpers ──────────────────────────────────────────────────────────────────────────────────
+def _sensor_runs(dev: DagsterDev) -> list[Run]:
+    return dev.runs({"dagster/sensor_name": SENSOR})
+
+
+def _schedule_runs(dev: DagsterDev) -> list[Run]:
+    return dev.runs({"dagster/schedule_name": SCHEDULE})
+
+
+def _sensor_cursor(dev: DagsterDev) -> str | None:
+    state = dev.instigator("sensor", SENSOR)
+    return (state.get("typeSpecificData") or {}).get("lastCursor")
+
+
+def _explain(dev: DagsterDev, kind: str, name: str):
+    def explain() -> str:
+        state = dev.instigator(kind, name)
+        ticks = "\n".join(
+            f"  tick {t['timestamp']:.0f} {t['status']} runs={t['runIds']} "
+            f"skip={t['skipReason']!r} cursor={t['cursor']!r} "
+            f"error={(t['error'] or {}).get('message', '')[:500]!r}"
+            for t in state["ticks"]
+        )
+        return f"{kind} {name}: {state['status']} {state.get('typeSpecificData')}\n{ticks}\n" + (
+            dev.describe_runs()
+        )
+
+    return explain
+
+
+def _wait_sensor_caught_up(scenario: Scenario, watermark: datetime, created_after: float) -> list:
+    """Wait until the sensor's cursor is ``watermark`` and its runs since then have finished."""
+    dev = scenario.dev
+
+    def done():
+        if _sensor_cursor(dev) != watermark.isoformat():
+            return None
+        runs = [r for r in _sensor_runs(dev) if r.created >= created_after]
+        return runs if all(r.status in FINISHED for r in runs) else None
+
+    return wait_for(
+        f"the sensor to handle the syncs up to {watermark}",
+        done,
+        RUN_TIMEOUT_S,
+        explain=_explain(dev, "sensor", SENSOR),
+    )
+
+
+def _schedule_run(scenario: Scenario) -> Run:
+    """Wait for the schedule's tick at the expected minute and for its run to finish."""
+    dev = scenario.dev
+    timeout = max(0.0, (scenario.tick - utc_now()).total_seconds()) + RUN_TIMEOUT_S
+
+    def finished():
+        runs = _schedule_runs(dev)
+        return runs[0] if runs and runs[0].status in FINISHED else None
+
+    run = wait_for(
+        f"the schedule tick at {scenario.tick:%H:%M} UTC and its run",
+        finished,
+        timeout,
+        interval=3,
+        explain=_explain(dev, "schedule", SCHEDULE),
+    )
+    assert run.status == "SUCCESS", dev.run_errors(run.run_id)
+    return run
+
+
+def _assert_all_succeeded(dev: DagsterDev, runs: list[Run]) -> None:
+    failed = [r for r in runs if r.status != "SUCCESS"]
+    assert not failed, dev.describe_runs(failed)
+
+
+def _covered(runs: list[Run]) -> set[date]:
+    return set().union(*(r.days for r in runs)) if runs else set()
+
+
+# ── tests ────────────────────────────────────────────────────────────────────────────────────
+def test_sensor_builds_exactly_the_days_of_the_first_syncs(scenario: Scenario):
+    dev = scenario.dev
+    watermark = scenario.watermark(scenario.until1)
+    runs = _wait_sensor_caught_up(scenario, watermark, created_after=0)
+    expected = scenario.event_days(None, scenario.until1)
+    assert {scenario.first_day, scenario.today - timedelta(days=1)} <= expected
+
+    assert runs, "the sensor requested no run for the first syncs"
+    _assert_all_succeeded(dev, runs)
+    assert all(r.job_name == JOB for r in runs), [r.describe() for r in runs]
+    # Exactly the touched days: nothing before them, nor today (no rows of today synced yet).
+    assert _covered(runs) == expected, dev.describe_runs(runs)
+
+    run_ids = {r.run_id for r in runs}
+    days = sorted(d.isoformat() for d in expected)
+    for asset in ("events", "int_fullstory__sessions", "sessions", "users"):
+        materialized = {
+            m["partition"] for m in dev.materializations(asset, days) if m["runId"] in run_ids
+        }
+        assert materialized == set(days), f"{asset}: {sorted(materialized)} != {days}"
+
+
+def test_sensor_builds_the_days_a_later_sync_with_late_rows_touches(scenario: Scenario):
+    dev = scenario.dev
+    # The late rows must reach the sensor before the schedule's tick, or the scheduled run would
+    # be the last one to build today: otherwise apply them once that run has finished.
+    if (scenario.tick - utc_now()).total_seconds() < SENSOR_BEFORE_TICK_S:
+        scenario.notes.append("late sync applied after the schedule's run (slow start)")
+        _schedule_run(scenario)
+    scenario.late_applied_at = clock.time()
+    scenario.until2 = utc_now().replace(minute=0, second=0, microsecond=0)
+    print(
+        simulate(
+            dev.warehouse,
+            scenario.first_day,
+            DAYS,
+            EVENTS_PER_DAY,
+            SEED,
+            scenario.until2,
+        )
+    )
+    affected = scenario.event_days(scenario.until1, scenario.until2)
+    yesterday = scenario.today - timedelta(days=1)
+    assert yesterday in affected, f"no late rows for {yesterday} in {sorted(affected)}"
+
+    runs = _wait_sensor_caught_up(
+        scenario, scenario.watermark(scenario.until2), created_after=scenario.late_applied_at
+    )
+    assert runs, (
+        "the sensor requested no run for the late sync\n" + _explain(dev, "sensor", SENSOR)()
+    )
+    _assert_all_succeeded(dev, runs)
+    # A day a scheduled run already queued for is not requested twice; the schedule never
+    # builds days older than yesterday, nor yesterday once it has settled.
+    scheduled = [r for r in _schedule_runs(dev) if r.created >= scenario.late_applied_at]
+    covered = _covered(runs) | _covered(scheduled)
+    assert affected <= covered, (sorted(affected), dev.describe_runs())
+    assert affected - _covered(scheduled) <= _covered(runs), dev.describe_runs()
+    assert min(affected) in _covered(runs), dev.describe_runs()
+
+
+def test_schedule_tick_builds_today_and_settling_yesterday(scenario: Scenario):
+    dev = scenario.dev
+    run = _schedule_run(scenario)
+    assert run.tags.get("dagster/schedule_name") == SCHEDULE
+    assert run.job_name == JOB
+    expected = {scenario.today}
+    if scenario.tick < datetime.combine(scenario.today, time()) + SETTLING:
+        expected.add(scenario.today - timedelta(days=1))
+    assert run.days == expected, run.describe()
+    ticks = dev.instigator("schedule", SCHEDULE)["ticks"]
+    assert any(t["status"] == "SUCCESS" and run.run_id in t["runIds"] for t in ticks), ticks
+    materialized = {
+        m["partition"]
+        for m in dev.materializations("events", [scenario.today.isoformat()])
+        if m["runId"] == run.run_id
+    }
+    assert materialized == {scenario.today.isoformat()}
+
+
+def test_today_row_count_matches_the_warehouse(scenario: Scenario):
+    dev = scenario.dev
+    assert scenario.until2 is not None, "the late-sync test did not run"
+    watermark = scenario.watermark(scenario.until2)
+    in_flight = ("QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING")
+
+    def quiet():
+        runs = dev.runs()
+        busy = [r for r in runs if r.status in in_flight]
+        return (
+            not busy
+            and _sensor_cursor(dev) == watermark.isoformat()
+            and any(r.tags.get("dagster/schedule_name") for r in runs)
+        )
+
+    wait_for("every run to finish", quiet, RUN_TIMEOUT_S, explain=dev.describe_runs)
+    _assert_all_succeeded(dev, dev.runs())
+
+    today = scenario.today.isoformat()
+    latest = dev.materializations("events", [today])[0]
+    (run,) = dev.runs_by_id([latest["runId"]])
+    window = sorted(run.days)
+    # Nothing writes the warehouse now (the sensor has caught up, the next tick is an hour
+    # away), so reading it cannot block a run.
+    (rows_today,) = query_warehouse(
+        dev.warehouse,
+        "select count(*) from fullstory.events where event_time::date = ?",
+        [scenario.today],
+    )[0]
+    (rows_window,) = query_warehouse(
+        dev.warehouse,
+        "select count(*) from fullstory.events where event_time::date between ? and ?",
+        [window[0], window[-1]],
+    )[0]
+    print(f"today {today}: {rows_today} rows; latest run {run.describe()}; {scenario.notes}")
+    assert rows_today > 0
+    # A range run reports its whole window's rows on each partition it materializes.
+    assert latest["metadata"]["dagster/row_count"] == rows_window, (latest, run.describe())
+    if window == [scenario.today]:
+        assert latest["metadata"]["dagster/row_count"] == rows_today
