@@ -31,13 +31,12 @@ class RawChanges:
 
 
 def _changes_sql(raw: str, since_filter: str, with_stored_sessions: bool) -> str:
-    # A session's new start is either its first changed (current) event or one of its unchanged
-    # events, which lie within the session's stored span: the days of both are requested.
-    stored = f"""
-        select cast(unnest(generate_series(
-            cast(s.start_time as date), cast(s.end_time as date), interval 1 day)) as date) as day
-        from {SESSIONS_TABLE} as s
-        where s.full_session_id in (select full_session_id from changed)"""
+    stored = (
+        f"select full_session_id, start_time, end_time from {SESSIONS_TABLE}"
+        if with_stored_sessions
+        else "select null::varchar as full_session_id, null::timestamp as start_time, "
+        "null::timestamp as end_time where false"
+    )
     return f"""
         with changed as (
             select event_time, event_type, updated_time,
@@ -45,21 +44,43 @@ def _changes_sql(raw: str, since_filter: str, with_stored_sessions: bool) -> str
             from {raw}
             where {since_filter}
         ),
-        new_starts as (
-            select cast(min(event_time) as date) as day from changed
-            where full_session_id is not null and event_type is not null
+        touched as (
+            select full_session_id,
+                min(event_time) filter (where event_type is not null) as first_current,
+                min(event_time) as first_changed
+            from changed where full_session_id is not null
             group by full_session_id
         ),
-        session_days as (
-            select day from new_starts
-            {"union select day from (" + stored + ")" if with_stored_sessions else ""}
+        sessions as (
+            select touched.*, stored.start_time, stored.end_time
+            from touched left join ({stored}) as stored using (full_session_id)
+        ),
+        session_starts as (
+            -- A new session starts at its first current event.
+            select first_current as moment from sessions where start_time is null
+            -- A stored session whose first event is untouched starts at that event or earlier,
+            -- and its stored start day must drop the row if it moved.
+            union all
+            select least(start_time, coalesce(first_current, start_time)) from sessions
+            where first_changed > start_time
+            union all
+            select start_time from sessions where start_time is not null
+            -- A stored session whose first event changed (nulled, re-synced) may now start at
+            -- any of its unchanged events, all within its stored span, or at a changed one.
+            union all
+            select unnest(generate_series(
+                date_trunc('day', start_time), date_trunc('day', end_time), interval 1 day))
+            from sessions where first_changed <= start_time
+            union all
+            select first_current from sessions where first_changed <= start_time
         )
         select
             (select max(updated_time) from changed),
             (select count(*) from changed),
             (select list(distinct cast(event_time as date)) from changed
                 where event_time is not null),
-            (select list(distinct day) from session_days where day is not null)"""
+            (select list(distinct cast(moment as date)) from session_starts
+                where moment is not null)"""
 
 
 def read_changes(
