@@ -1,0 +1,36 @@
+"""`python -m bench.run --quick` (the benchmark's smoke test): every report file, every section.
+
+No timing is asserted: the numbers depend on the machine and its load.
+"""
+
+import json
+import subprocess
+import sys
+
+from bench.report import SECTIONS
+from fullstory_assets.settings import PROJECT_ROOT
+
+
+def test_quick_bench_writes_every_report_section(tmp_path):
+    results = tmp_path / "results"
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--quick", "--results", str(results),
+         "--work", str(tmp_path / "work")],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=900, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    (report,) = results.glob("*.json")
+    assert {path.suffix for path in results.iterdir()} == {".json", ".md", ".png"}
+    assert (results / f"{report.stem}.png").stat().st_size > 0
+    numbers = json.loads(report.read_text())
+    for section in SECTIONS:
+        assert numbers.get(section), section
+        assert "error" not in numbers[section], (section, numbers[section])
+    assert len(numbers["history"]["runs"]) >= 2
+    assert numbers["steady_state"]["sensor"]["requests"], "the tick requested no run"
+    assert numbers["targets"] and numbers["meta"]["loadavg_start"]
+    markdown = (results / f"{report.stem}.md").read_text()
+    for heading in ("## Targets", "## Partition runs", "## Hourly steady state",
+                    "## Sensor tick query", "## Simulator", "## Steps"):  # fmt: skip
+        assert heading in markdown
+    assert not (tmp_path / "work").exists(), "the bench leaves no temporary files"
