@@ -39,6 +39,8 @@ CHROMIUM_ARGS = [
 DAYS = 3
 RUN_TIMEOUT_S = 300
 UI_TIMEOUT_MS = 60_000
+VIEWPORT = {"width": 1600, "height": 1000}
+GRAPH_VIEWPORT = {"width": 1920, "height": 1600}
 
 
 def _browser_or_skip():
@@ -83,16 +85,32 @@ def ui_env(start_dagster_dev, tmp_path_factory):
     return dev, days
 
 
-def _wait_sensor_runs(dev: DagsterDev) -> None:
-    """The sensor's first tick requests the simulated days; wait for its runs to succeed."""
+def _sensor_runs_done(dev: DagsterDev) -> set:
+    """Wait for the sensor's catch-up runs to succeed; return the days they built."""
 
     def done():
         runs = dev.runs({"dagster/sensor_name": SENSOR})
-        return runs and all(r.status in ("SUCCESS", "FAILURE", "CANCELED") for r in runs)
+        cursor = (dev.instigator("sensor", SENSOR).get("typeSpecificData") or {}).get("lastCursor")
+        return cursor and runs and all(r.status in ("SUCCESS", "FAILURE", "CANCELED") for r in runs)
 
     wait_for("the sensor's catch-up runs", done, RUN_TIMEOUT_S, explain=dev.describe_runs)
     runs = dev.runs({"dagster/sensor_name": SENSOR})
     assert all(r.status == "SUCCESS" for r in runs), dev.describe_runs(runs)
+    return set().union(*(r.days for r in runs))
+
+
+def _freshness(dev: DagsterDev, asset: str) -> str:
+    data = dev.graphql(
+        """query($key: AssetKeyInput!) { assetNodeOrError(assetKey: $key) {
+            ... on AssetNode { freshnessStatusInfo { freshnessStatus } } } }""",
+        {"key": {"path": [asset]}},
+    )
+    return (data["assetNodeOrError"].get("freshnessStatusInfo") or {}).get("freshnessStatus")
+
+
+def _nav(page, path: str):
+    """A link of the left navigation (their names carry icon names: "catalog_book Catalog")."""
+    return page.get_by_role("navigation").locator(f'a[href="{path}"]')
 
 
 def _dismiss_first_run_dialog(page) -> None:
@@ -113,7 +131,7 @@ def test_materialize_one_partition_from_the_ui(ui_env, artifacts: Path):
     from playwright.sync_api import expect
 
     dev, days = ui_env
-    target = days[-1].isoformat()  # yesterday: the sensor built it, the UI rebuilds it
+    target = days[-1].isoformat()  # yesterday: the sensor builds it, the UI rebuilds it
     for old in artifacts.glob("ui-*.png"):
         old.unlink()
 
@@ -121,7 +139,7 @@ def test_materialize_one_partition_from_the_ui(ui_env, artifacts: Path):
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page = browser.new_page(viewport=VIEWPORT)
         page.set_default_timeout(UI_TIMEOUT_MS)
         expect.set_options(timeout=UI_TIMEOUT_MS)
         # The one-time "Join the Dagster community" dialog of a fresh instance: skip it whenever
@@ -136,23 +154,17 @@ def test_materialize_one_partition_from_the_ui(ui_env, artifacts: Path):
             page.screenshot(path=artifacts / f"ui-{name}.png")
 
         try:
-            # The asset graph, every group expanded.
-            page.goto(f"{dev.url}/asset-groups")
+            # Home, then the events asset through the catalog, then its partitions.
+            page.goto(dev.url)
             _dismiss_first_run_dialog(page)
-            expect(page.get_by_role("button", name="Materialize all")).to_be_visible()
-            page.mouse.click(1100, 900, button="right")
-            page.get_by_role("menuitem", name="Expand all groups").click()
-            for name in ("events", "int_fullstory__sessions", "users"):
-                expect(page.get_by_text(name, exact=True).first).to_be_visible()
-            shot("asset-graph")
-
-            _wait_sensor_runs(dev)
-
-            # The events asset, through the catalog, then its partitions.
-            page.get_by_role("link", name="Catalog").click()
-            page.get_by_role("link", name="events", exact=True).click()
+            _nav(page, "/assets").click()  # "Catalog"
+            page.locator('a[href="/assets/events"]').first.click()
             page.get_by_role("tab", name="Partitions").click()
-            expect(page.get_by_text(f"Materialized ({DAYS})")).to_be_visible()
+            # Once the sensor's catch-up has built the simulated days (else the launch dialog
+            # warns that the staging view upstream has not been materialized yet).
+            built = _sensor_runs_done(dev)
+            page.reload()
+            expect(page.get_by_text(f"Materialized ({len(built)})")).to_be_visible()
 
             # Materialize one partition: Materialize… → type the partition → Launch 1 run.
             page.get_by_role("button", name="Materialize…").click()
@@ -167,15 +179,16 @@ def test_materialize_one_partition_from_the_ui(ui_env, artifacts: Path):
             expect(toast).to_be_visible()
             prefix = re.search(r"[0-9a-f]{8}", toast.inner_text()).group(0)
 
-            run = next(
-                r for r in dev.runs({"dagster/from_ui": "true"}) if r.run_id.startswith(prefix)
-            )
-            run = dev.wait_run_finished(run.run_id, RUN_TIMEOUT_S)
+            # The run: from the UI, that partition, that asset only; it succeeds.
+            launched = [r for r in dev.runs({"dagster/from_ui": "true"}) if r.run_id[:8] == prefix]
+            assert len(launched) == 1, dev.describe_runs()
+            run = dev.wait_run_finished(launched[0].run_id, RUN_TIMEOUT_S)
             assert run.tags.get("dagster/partition") == target, run.tags
             assert run.assets == {"events"}, run.assets
             (event,) = [
                 m for m in dev.materializations("events", [target]) if m["runId"] == run.run_id
             ]
+            # Every run has finished and nothing else is due: reading blocks no writer.
             ((rows,),) = query_warehouse(
                 dev.warehouse,
                 "select count(*) from fullstory.events where event_time::date = ?",
@@ -183,25 +196,50 @@ def test_materialize_one_partition_from_the_ui(ui_env, artifacts: Path):
             )
             assert event["metadata"]["dagster/row_count"] == rows > 0
 
-            # The partition's page shows the new materialization and its run.
+            # The partitions page: the new run on the chosen partition.
             page.reload()
             page.get_by_text(target, exact=True).first.click()
             expect(page.get_by_role("link", name=prefix)).to_be_visible()
             shot("events-partitions")
 
             # Overview: the freshness policy passes; the sensor and the schedule are attached.
+            wait_for(
+                "the freshness daemon to find events fresh",
+                lambda: _freshness(dev, "events") == "HEALTHY",
+                120,
+                explain=lambda: f"events freshness: {_freshness(dev, 'events')}",
+            )
             page.get_by_role("tab", name="Overview").click()
             expect(page.get_by_text("Freshness policy").first).to_be_visible()
             expect(page.get_by_text("Passing").first).to_be_visible()
             expect(page.get_by_role("link", name=SENSOR)).to_be_visible()
             shot("events-overview")
 
-            # Automation: the schedule and the sensor, both running.
-            page.get_by_role("link", name="Automation").click()
+            # Automation: the schedule and the sensor, both switched on.
+            _nav(page, "/automation").click()
             for name in (SCHEDULE, SENSOR):
-                row = page.get_by_role("row").filter(has_text=name)
-                expect(row.get_by_role("switch")).to_be_checked()
+                expect(page.get_by_role("link", name=name)).to_be_visible()
+            expect(page.get_by_role("checkbox", checked=True)).to_have_count(2)
             shot("automation")
+            for kind, name in (("schedule", SCHEDULE), ("sensor", SENSOR)):
+                assert dev.instigator(kind, name)["status"] == "RUNNING", name
+
+            # The asset graph, every group expanded, on a screen tall enough to hold it.
+            page.set_viewport_size(GRAPH_VIEWPORT)
+            _nav(page, "/asset-groups").click()  # "Lineage"
+            expect(page.get_by_role("button", name="Materialize all")).to_be_visible()
+            page.mouse.click(
+                GRAPH_VIEWPORT["width"] - 300, GRAPH_VIEWPORT["height"] - 100, button="right"
+            )
+            page.get_by_role("menuitem", name="Expand all groups").click()
+            page.reload()  # lays the expanded graph out afresh
+            for name in ("stg_fullstory__events", "int_fullstory__sessions", "events", "users"):
+                expect(page.get_by_text(name, exact=True).first).to_be_visible()
+            zoom_out = page.locator("button").filter(has=page.get_by_role("img", name="zoom_out"))
+            zoom_out.click()
+            zoom_out.click()
+            page.wait_for_timeout(1000)  # the zoom animates
+            shot("asset-graph")
         except Exception:
             page.screenshot(path=artifacts / "ui-failure.png")
             shutil.copy(dev.log_path, artifacts / "ui-failure-dagster-dev.log")
