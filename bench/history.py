@@ -84,7 +84,10 @@ def measure(
     grown = extend_history(db_path, first, block_days, copies, with_models=_has_models(db_path))
     with duckdb.connect(str(db_path), read_only=True) as conn:
         tables = {
-            row[0] for row in conn.execute("select table_name from duckdb_tables()").fetchall()
+            row[0]
+            for row in conn.execute(
+                "select table_name from duckdb_tables() where schema_name = 'fullstory'"
+            ).fetchall()
         }
         counts = {
             table: conn.execute(f"select count(*) from fullstory.{table}").fetchone()[0]
