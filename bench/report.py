@@ -164,6 +164,8 @@ def _split_row(label: str, run: dict, floor: float | None = None) -> str:
     return (
         f"| {label} | {_fmt(run.get('process_wall_s'), 1)} | {_fmt(run.get('sql_s'), 1)} | "
         f"{_fmt(run.get('dbt_overhead_s'), 1)} | {_fmt(run.get('dagster_overhead_s'), 1)} | "
+        f"{_fmt(run.get('dagster_in_dbt_step_s'), 1)} / "
+        f"{_fmt(run.get('dagster_outside_steps_s'), 1)} | "
         f"{ratio} | {_fmt(run.get('peak_tree_rss_mb'), 0)} | {run.get('parse', '–')[:40]} |"
     )
 
@@ -190,9 +192,9 @@ def markdown(results: dict) -> str:
         "",
         "## Partition runs (seconds; split of the whole `dagster asset materialize` process)",
         "",
-        "| run | whole process | SQL | dbt overhead | Dagster overhead | SQL / floor "
-        "| peak MB | dbt parse |",
-        "|---|---|---|---|---|---|---|---|",
+        "| run | whole process | SQL | dbt overhead | Dagster overhead | of which in dbt step / "
+        "outside steps | SQL / floor | peak MB | dbt parse |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     floors = results.get("floor", {}) if "error" not in results.get("floor", {}) else {}
     for size, data in (results.get("partition_run") or {}).items():
@@ -202,7 +204,7 @@ def markdown(results: dict) -> str:
         repeats = len(floors.get(size, {}).get("repeats_s", []))
         lines.append(
             f"| floor {_size(size)}/day (median of {repeats})"
-            f" | – | {_fmt(floor, 2)} | – | – | 1.0× | – | – |"
+            f" | – | {_fmt(floor, 2)} | – | – | – | 1.0× | – | – |"
         )
         if data.get("first_run"):
             lines.append(_split_row("first run (creates empty tables)", data["first_run"]))
@@ -226,9 +228,32 @@ def markdown(results: dict) -> str:
         lines.append(
             _split_row("full rebuild (`dbt build --full-refresh`)", steady["full_rebuild"])
         )
+    lines += _history_node_lines(history)
     lines += _steady_lines(steady) + _sensor_lines(results) + _simulator_lines(results)
     lines += _memory_lines(results)
     return "\n".join(lines) + "\n"
+
+
+def _history_node_lines(history: dict) -> list[str]:
+    runs = [m for m in history.get("runs", []) if "dbt" in m.get("run", {})]
+    if len(runs) < 2:
+        return []
+    nodes = runs[-1]["run"]["dbt"]["per_node_s"]
+    growth = sorted(
+        nodes, key=lambda n: nodes[n] - runs[0]["run"]["dbt"]["per_node_s"].get(n, 0), reverse=True
+    )[:10]
+    header = " | ".join(f"{m['history_days']} d" for m in runs)
+    lines = [
+        "",
+        "## History growth per dbt node (execution seconds; the nodes that grow most)",
+        "",
+        f"| node | {header} |",
+        "|---|" + "---|" * len(runs),
+    ]
+    for node in growth:
+        values = " | ".join(_fmt(m["run"]["dbt"]["per_node_s"].get(node), 2) for m in runs)
+        lines.append(f"| {node} | {values} |")
+    return lines
 
 
 def _steady_lines(steady: dict) -> list[str]:

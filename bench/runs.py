@@ -139,7 +139,8 @@ def sql_time(run_results: Path) -> dict:
     data = json.loads(run_results.read_text())
     intervals, per_node, statuses = [], {}, {}
     for result in data["results"]:
-        node = result["unique_id"].split(".", 1)[0] + ":" + result["unique_id"].split(".")[-1]
+        kind, _, name, *_ = result["unique_id"].split(".") + ["", ""]
+        node = f"{kind}:{name}"
         per_node[node] = round(result["execution_time"], 3)
         statuses[result["status"]] = statuses.get(result["status"], 0) + 1
         for step in result.get("timing", []):
@@ -252,6 +253,13 @@ def materialize(
         "loadavg_before": load,
         "log": str(log_path),
     }
+    steps = result["steps_s"]
+    if dbt_wall is not None and "fullstory_dbt_models" in steps:
+        # Dagster overhead, in two parts: inside the dbt step but outside the dbt process
+        # (streaming dbt's events, row counts, partial-parse cache), and outside every step
+        # (imports, loading the definitions, creating and finishing the run).
+        result["dagster_in_dbt_step_s"] = round(steps["fullstory_dbt_models"] - dbt_wall, 3)
+        result["dagster_outside_steps_s"] = round(usage.wall - sum(steps.values()), 3)
     if sql is not None:
         result["dbt"] = sql
     if target and not keep_target:
