@@ -338,9 +338,15 @@ class DagsterDev:
             }
         return events
 
-    def asset_keys(self) -> list[list[str]]:
-        data = self.graphql("{ assetNodes { assetKey { path } } }")
-        return [node["assetKey"]["path"] for node in data["assetNodes"]]
+    def freshness(self, asset: str) -> str | None:
+        """The asset's freshness status (HEALTHY, WARNING, DEGRADED, UNKNOWN...)."""
+        data = self.graphql(
+            """query($key: AssetKeyInput!) { assetNodeOrError(assetKey: $key) {
+                ... on AssetNode { freshnessStatusInfo { freshnessStatus } } } }""",
+            {"key": {"path": [asset]}},
+        )
+        info = data["assetNodeOrError"].get("freshnessStatusInfo") or {}
+        return info.get("freshnessStatus")
 
 
 class GraphQLError(RuntimeError):
