@@ -4,18 +4,27 @@
   sessions). The delete and the insert run in the materialization's single transaction, so a
   failed or killed run leaves the previous contents of the partition in place. Outside a
   partitioned run the model computed all history, so every row is replaced.
+  With a `unique_key`, rows of the inserted keys are deleted wherever they are: a session whose
+  start moved to another day leaves its old day in the same transaction, so the table never
+  holds it twice, whatever order the two days' runs take.
 #}
 {% macro get_incremental_partition_window_sql(arg_dict) %}
     {% set target = arg_dict['target_relation'] %}
     {% set source = arg_dict['temp_relation'] %}
     {% set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) %}
     {% set partition_column = config.require('partition_column') %}
+    {% set unique_key = config.get('unique_key') %}
     {% set window = fullstory_partition_window() %}
 
     delete from {{ target }}
     {% if window is not none %}
-        where {{ partition_column }} >= cast('{{ window.start }}' as {{ dbt.type_timestamp() }})
-        and {{ partition_column }} < cast('{{ window.end }}' as {{ dbt.type_timestamp() }})
+        where (
+            {{ partition_column }} >= cast('{{ window.start }}' as {{ dbt.type_timestamp() }})
+            and {{ partition_column }} < cast('{{ window.end }}' as {{ dbt.type_timestamp() }})
+        )
+        {% if unique_key %}
+            or {{ unique_key }} in (select {{ unique_key }} from {{ source }})
+        {% endif %}
     {% endif %};
 
     insert into {{ target }} ({{ columns }})

@@ -10,6 +10,8 @@ backfill fires, and its run requests execute through Dagster. More seeds with `-
 import random
 from datetime import UTC, date, datetime, timedelta
 
+import duckdb
+import pyarrow as pa
 import pytest
 from dagster import DagsterInstance, build_schedule_context, build_sensor_context
 
@@ -51,12 +53,67 @@ def _backfill(rng: random.Random):
     return [range_run_request(first, last, run_key=f"backfill:{first}..{last}")]
 
 
+# Late changes aimed at the seams between partitions, on top of the simulator's own: a late event
+# after midnight for a session that started the day before, a late event that moves a session's
+# start back over midnight, and a nulled first event that moves a start forward.
+ADVERSARIAL_SQL = """
+    with sessions as (
+        select device_id, session_id, min(event_time) as first_time, max(event_time) as last_time,
+            arg_min(event_id, event_time) as first_id
+        from deliveries where session_id is not null and event_type is not null
+        group by all
+    ),
+    before_midnight as (
+        select * from sessions where hour(last_time) >= 20 order by hash(device_id, {seed}) limit 3
+    ),
+    late_starters as (
+        select * from sessions where hour(first_time) >= 20 order by hash(device_id, {seed}) limit 2
+    ),
+    early as (
+        select * from sessions where hour(first_time) < 2 order by hash(device_id, {seed}) limit 2
+    ),
+    changes as (
+        select 'late_after_midnight_' || device_id as event_id,
+            date_trunc('day', last_time) + interval 1 day + interval 5 minute as event_time,
+            device_id, session_id, 'click' as event_type
+        from before_midnight
+        union all
+        select first_id, first_time, device_id, session_id, null from late_starters
+        union all
+        select 'late_before_start_' || device_id, first_time - interval 2 hour,
+            device_id, session_id, 'navigate' from early
+    ),
+    -- One sync each, after the whole simulated history.
+    numbered as (
+        select *, (select max(sync_time) from deliveries)
+            + to_hours(row_number() over (order by event_id)) as synced_at
+        from changes
+    )
+    select event_id, event_time, synced_at - interval 2 hour as processed_time,
+        synced_at as updated_time, device_id, session_id, 1::bigint as view_id,
+        event_type, '{{}}' as event_properties, 'web' as source_type,
+        '{{}}' as source_properties, synced_at as sync_time
+    from numbered
+"""
+
+
+def with_adversarial_changes(deliveries, seed: int):
+    """The deliveries plus late syncs that cross partition boundaries, in sync order."""
+    with duckdb.connect() as conn:
+        conn.register("deliveries", deliveries)
+        extra = conn.sql(ADVERSARIAL_SQL.format(seed=int(seed))).to_arrow_table()
+        combined = pa.concat_tables([deliveries, extra.cast(deliveries.schema)])
+    return combined.sort_by("sync_time")
+
+
 class History:
     """One simulated warehouse and the Dagster state driving it."""
 
     def __init__(self, db_path, seed: int, events_per_day: int):
         self.db_path = db_path
-        self.deliveries = build_deliveries(SimulationSpec(START, DAYS, events_per_day, seed))
+        simulated = build_deliveries(SimulationSpec(START, DAYS, events_per_day, seed))
+        self.simulated_until = sync_times(simulated)[-1]
+        self.deliveries = with_adversarial_changes(simulated, seed)
         self.instance = DagsterInstance.ephemeral()
         self.cursor: str | None = None
         self.runs = 0
@@ -92,11 +149,14 @@ def replay(tmp_path, seed: int, events_per_day: int, actions: int) -> int:
     rng = random.Random(seed)
     history = History(tmp_path / "warehouse.duckdb", seed, events_per_day)
     hours = sync_times(history.deliveries)
-    for index, hour in enumerate(sorted(rng.sample(hours, actions))):
+    simulated = [hour for hour in hours if hour <= history.simulated_until]
+    for index, hour in enumerate(sorted(rng.sample(simulated, actions))):
         history.sync_until(hour)
         history.fire("sensor" if index == 0 else rng.choice(ACTIONS), hour, rng)
-    history.sync_until(hours[-1])
-    history.fire("sensor", hours[-1], rng)  # the sensor catches up
+    # The sensor catches up, then meets each seam-crossing late change on its own.
+    for hour in [simulated[-1], *hours[len(simulated) :]]:
+        history.sync_until(hour)
+        history.fire("sensor", hour, rng)
     expected = full_refresh_reference(history.db_path, tmp_path / "rebuild.duckdb")
     assert_same_models(model_snapshot(history.db_path), expected)
     return history.runs

@@ -1,4 +1,4 @@
-{{ config(partition_column='start_time') }}
+{{ config(partition_column='start_time', unique_key='full_session_id') }}
 
 {#- One row per session (device_id:session_id), partitioned by the UTC day of its first event.
     Events are read `fullstory_session_lookaround_hours` beyond the window so a session that
