@@ -73,14 +73,14 @@ ADVERSARIAL_SQL = """
         select * from sessions where hour(first_time) < 2 order by hash(device_id, {seed}) limit 2
     ),
     changes as (
-        select 'late_after_midnight_' || device_id as event_id,
+        select 'late_after_midnight_' || device_id || '_' || session_id as event_id,
             date_trunc('day', last_time) + interval 1 day + interval 5 minute as event_time,
             device_id, session_id, 'click' as event_type
         from before_midnight
         union all
         select first_id, first_time, device_id, session_id, null from late_starters
         union all
-        select 'late_before_start_' || device_id, first_time - interval 2 hour,
+        select 'late_before_start_' || device_id || '_' || session_id, first_time - interval 2 hour,
             device_id, session_id, 'navigate' from early
     ),
     -- One sync each, after the whole simulated history.
