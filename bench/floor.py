@@ -74,6 +74,7 @@ def floor_seconds(db_path: Path, day: str, repeats: int) -> dict:
     params = {"start": start, "end": start + timedelta(days=1)}
     with duckdb.connect(str(db_path)) as conn:
         conn.execute("set timezone = 'UTC'")
+        conn.execute("set enable_progress_bar = false")
         (rows,) = conn.execute(
             "select count(*) from fullstory_raw.events where event_time >= $start "
             "and event_time < $end",
