@@ -301,6 +301,10 @@ class DagsterDev:
 
     def stop_automation(self) -> None:
         """Stop the schedule and the sensor (tests that must be the only source of runs)."""
+        self.stop_schedule()
+        self.stop_sensor()
+
+    def stop_schedule(self) -> None:
         schedule = self.instigator("schedule", SCHEDULE)
         data = self.graphql(
             """mutation($id: String) { stopRunningSchedule(id: $id) {
@@ -309,6 +313,9 @@ class DagsterDev:
             {"id": schedule["id"]},
         )
         assert data["stopRunningSchedule"]["__typename"] == "ScheduleStateResult", data
+        assert self.instigator("schedule", SCHEDULE)["status"] == "STOPPED"
+
+    def stop_sensor(self) -> None:
         sensor = self.instigator("sensor", SENSOR)
         data = self.graphql(
             """mutation($id: String) { stopSensor(id: $id) {
@@ -317,8 +324,7 @@ class DagsterDev:
             {"id": sensor["id"]},
         )
         assert data["stopSensor"]["__typename"] == "StopSensorMutationResult", data
-        for kind, name in (("schedule", SCHEDULE), ("sensor", SENSOR)):
-            assert self.instigator(kind, name)["status"] == "STOPPED", name
+        assert self.instigator("sensor", SENSOR)["status"] == "STOPPED"
 
     def materializations(self, asset: str, partitions: list[str] | None = None) -> list[dict]:
         """Materialization events of an asset (newest first), with their integer metadata."""

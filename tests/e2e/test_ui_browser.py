@@ -1,7 +1,9 @@
 """The Dagster UI in Debian's headless Chromium: one partition materialized with clicks.
 
-Screenshots land in ``test-artifacts/e2e/`` (gitignored): the asset graph, the `events` asset's
-partitions, its overview (freshness policy, sensor and schedule) and the Automation page.
+From the asset graph, "Materialize all…" for one event day; then the sensor is switched on from
+the Automation page. Screenshots land in ``test-artifacts/e2e/`` (gitignored): the asset graph,
+the `events` asset's partitions, its overview (freshness policy, sensor, schedule) and the
+Automation page.
 """
 
 import os
@@ -15,7 +17,6 @@ import pytest
 from tests.e2e.e2e_support import (
     SCHEDULE,
     SENSOR,
-    DagsterDev,
     query_warehouse,
     simulate,
     utc_now,
@@ -63,40 +64,29 @@ def _browser_or_skip():
 
 @pytest.fixture(scope="module")
 def ui_env(start_dagster_dev, tmp_path_factory):
-    """A `dagster dev` over three simulated past days; the sensor (running) builds them."""
+    """A `dagster dev` over three simulated past days, its sensor stopped before they landed."""
     workdir = tmp_path_factory.mktemp("ui")
     now = utc_now()
     today = now.date()
     warehouse = workdir / "warehouse.duckdb"
-    first = today - timedelta(days=DAYS)
-    hour = now.replace(minute=0, second=0, microsecond=0)
-    print(simulate(warehouse, first, DAYS, 2000, 3, hour))
     dev = start_dagster_dev(
         "ui",
         {
             "FULLSTORY_DUCKDB_PATH": str(warehouse),
             "FULLSTORY_START_DATE": (today - timedelta(days=6)).isoformat(),
-            # No tick while the test runs: the schedule stays RUNNING but fires in ~30 min.
+            # No tick while the test runs: the schedule stays on but fires in ~30 min.
             "FULLSTORY_SCHEDULE_MINUTE": str((now.minute + 30) % 60),
         },
         workdir,
     )
+    # The warehouse file does not exist yet, so the sensor has had nothing to request; stopped,
+    # it leaves the run launched from the UI alone in the warehouse pool. The test switches it
+    # back on from the Automation page.
+    dev.stop_sensor()
+    first = today - timedelta(days=DAYS)
+    print(simulate(warehouse, first, DAYS, 2000, 3, now.replace(minute=0, second=0, microsecond=0)))
     days = [first + timedelta(days=i) for i in range(DAYS)]
     return dev, days
-
-
-def _sensor_runs_done(dev: DagsterDev) -> set:
-    """Wait for the sensor's catch-up runs to succeed; return the days they built."""
-
-    def done():
-        runs = dev.runs({"dagster/sensor_name": SENSOR})
-        cursor = (dev.instigator("sensor", SENSOR).get("typeSpecificData") or {}).get("lastCursor")
-        return cursor and runs and all(r.status in ("SUCCESS", "FAILURE", "CANCELED") for r in runs)
-
-    wait_for("the sensor's catch-up runs", done, RUN_TIMEOUT_S, explain=dev.describe_runs)
-    runs = dev.runs({"dagster/sensor_name": SENSOR})
-    assert all(r.status == "SUCCESS" for r in runs), dev.describe_runs(runs)
-    return set().union(*(r.days for r in runs))
 
 
 def _nav(page, path: str):
@@ -117,12 +107,34 @@ def _dismiss_first_run_dialog(page) -> None:
     dialog.wait_for(state="hidden")
 
 
+def _expand_graph(page) -> None:
+    """Expand every asset group of the lineage graph (a setting the browser keeps)."""
+    page.mouse.click(GRAPH_VIEWPORT["width"] - 300, GRAPH_VIEWPORT["height"] - 100, button="right")
+    page.get_by_role("menuitem", name="Expand all groups").click()
+    _fit_graph(page)
+
+
+def _fit_graph(page) -> None:
+    """Lay the graph out afresh, wait for every node's status, zoom out to show it whole."""
+    from playwright.sync_api import expect
+
+    page.reload()
+    for name in ("stg_fullstory__events", "int_fullstory__sessions", "events", "users"):
+        expect(page.get_by_text(name, exact=True).first).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Loading"))).to_have_count(0)
+    zoom_out = page.locator("button").filter(has=page.get_by_role("img", name="zoom_out"))
+    zoom_out.click()
+    zoom_out.click()
+    page.wait_for_timeout(1000)  # the zoom animates
+
+
 def test_materialize_one_partition_from_the_ui(ui_env, artifacts: Path):
     sync_playwright = _browser_or_skip()
     from playwright.sync_api import expect
 
     dev, days = ui_env
-    target = days[-1].isoformat()  # yesterday: the sensor builds it, the UI rebuilds it
+    day = days[-1]  # yesterday
+    target = day.isoformat()
     for old in artifacts.glob("ui-*.png"):
         old.unlink()
 
@@ -130,7 +142,7 @@ def test_materialize_one_partition_from_the_ui(ui_env, artifacts: Path):
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
-        page = browser.new_page(viewport=VIEWPORT)
+        page = browser.new_page(viewport=GRAPH_VIEWPORT)
         page.set_default_timeout(UI_TIMEOUT_MS)
         expect.set_options(timeout=UI_TIMEOUT_MS)
         # The one-time "Join the Dagster community" dialog of a fresh instance: skip it whenever
@@ -145,22 +157,16 @@ def test_materialize_one_partition_from_the_ui(ui_env, artifacts: Path):
             page.screenshot(path=artifacts / f"ui-{name}.png")
 
         try:
-            # Home, then the events asset through the catalog, then its partitions.
+            # The asset graph: Materialize all… → type one partition → Launch 1 run.
             page.goto(dev.url)
             _dismiss_first_run_dialog(page)
-            _nav(page, "/assets").click()  # "Catalog"
-            page.locator('a[href="/assets/events"]').first.click()
-            page.get_by_role("tab", name="Partitions").click()
-            # Once the sensor's catch-up has built the simulated days (else the launch dialog
-            # warns that the staging view upstream has not been materialized yet).
-            built = _sensor_runs_done(dev)
-            page.reload()
-            expect(page.get_by_text(f"Materialized ({len(built)})")).to_be_visible()
-
-            # Materialize one partition: Materialize… → type the partition → Launch 1 run.
-            page.get_by_role("button", name="Materialize…").click()
+            _nav(page, "/asset-groups").click()  # "Lineage"
+            _expand_graph(page)
+            page.get_by_role("button", name="Materialize all").click()
             dialog = page.get_by_role("dialog")
-            expect(dialog.get_by_text("Launch runs to materialize events")).to_be_visible()
+            expect(
+                dialog.get_by_text(re.compile(r"Launch runs to materialize \d+ assets"))
+            ).to_be_visible()
             partitions = dialog.get_by_role("textbox").first
             partitions.fill(target)
             partitions.press("Enter")
@@ -170,31 +176,40 @@ def test_materialize_one_partition_from_the_ui(ui_env, artifacts: Path):
             expect(toast).to_be_visible()
             prefix = re.search(r"[0-9a-f]{8}", toast.inner_text()).group(0)
 
-            # The run: from the UI, that partition, that asset only; it succeeds.
+            # The run: from the UI, that partition, every model; it succeeds.
             launched = [r for r in dev.runs({"dagster/from_ui": "true"}) if r.run_id[:8] == prefix]
             assert len(launched) == 1, dev.describe_runs()
             run = dev.wait_run_finished(launched[0].run_id, RUN_TIMEOUT_S)
             assert run.tags.get("dagster/partition") == target, run.tags
-            assert run.assets == {"events"}, run.assets
-            (event,) = [
-                m for m in dev.materializations("events", [target]) if m["runId"] == run.run_id
-            ]
-            # Every run has finished and nothing else is due: reading blocks no writer.
+            assert {"events", "int_fullstory__sessions", "users"} <= run.assets, run.assets
+            assert [r.run_id for r in dev.runs()] == [run.run_id], dev.describe_runs()
+            for asset in ("events", "int_fullstory__sessions", "sessions", "users"):
+                events = dev.materializations(asset, [target])
+                assert [m["runId"] for m in events] == [run.run_id], asset
+            # The only run has finished and the sensor is off: reading blocks no writer.
             ((rows,),) = query_warehouse(
                 dev.warehouse,
                 "select count(*) from fullstory.events where event_time::date = ?",
-                [days[-1]],
+                [day],
             )
+            (event,) = dev.materializations("events", [target])
             assert event["metadata"]["dagster/row_count"] == rows > 0
+            _fit_graph(page)
+            expect(page.get_by_text(re.compile(r"^\d+% filled")).first).to_be_visible()
+            shot("asset-graph")
 
-            # The partitions page: the new run on the chosen partition.
-            page.reload()
+            # The events asset: its partitions, the one just built selected.
+            page.set_viewport_size(VIEWPORT)
+            _nav(page, "/assets").click()  # "Catalog"
+            page.locator('a[href="/assets/events"]').first.click()
+            page.get_by_role("tab", name="Partitions").click()
+            expect(page.get_by_text("Materialized (1)")).to_be_visible()
             page.get_by_text(target, exact=True).first.click()
             expect(page.get_by_role("link", name=prefix)).to_be_visible()
             shot("events-partitions")
 
             # Overview: the freshness policy, as the freshness daemon last evaluated it (not
-            # asserted: today's partition holds no data here), and the sensor and the schedule.
+            # asserted: today's partition holds no data here), the sensor and the schedule.
             wait_for(
                 "the freshness daemon to evaluate events",
                 lambda: dev.freshness("events") in ("HEALTHY", "WARNING", "DEGRADED"),
@@ -207,31 +222,27 @@ def test_materialize_one_partition_from_the_ui(ui_env, artifacts: Path):
             expect(page.get_by_text("past the hour").first).to_be_visible()  # the schedule
             shot("events-overview")
 
-            # Automation: the schedule and the sensor, both switched on.
+            # Automation: the schedule is on, the sensor off; switch the sensor on.
             _nav(page, "/automation").click()
             for name in (SCHEDULE, SENSOR):
                 expect(page.get_by_role("link", name=name)).to_be_visible()
-            expect(page.get_by_role("checkbox", checked=True)).to_have_count(2)
-            shot("automation")
-            for kind, name in (("schedule", SCHEDULE), ("sensor", SENSOR)):
-                assert dev.instigator(kind, name)["status"] == "RUNNING", name
-
-            # The asset graph, every group expanded, on a screen tall enough to hold it.
-            page.set_viewport_size(GRAPH_VIEWPORT)
-            _nav(page, "/asset-groups").click()  # "Lineage"
-            expect(page.get_by_role("button", name="Materialize all")).to_be_visible()
-            page.mouse.click(
-                GRAPH_VIEWPORT["width"] - 300, GRAPH_VIEWPORT["height"] - 100, button="right"
+            switches = page.get_by_role("checkbox", checked=True)
+            expect(switches).to_have_count(1)
+            # The sensor's row: the outermost element with its link but not the schedule's; its
+            # last checkbox is the on/off switch (the first one selects the row). The input is
+            # drawn over by an SVG: click its label, as a person would.
+            sensor_row = page.locator("div", has=page.get_by_role("link", name=SENSOR)).filter(
+                has_not=page.get_by_role("link", name=SCHEDULE)
             )
-            page.get_by_role("menuitem", name="Expand all groups").click()
-            page.reload()  # lays the expanded graph out afresh
-            for name in ("stg_fullstory__events", "int_fullstory__sessions", "events", "users"):
-                expect(page.get_by_text(name, exact=True).first).to_be_visible()
-            zoom_out = page.locator("button").filter(has=page.get_by_role("img", name="zoom_out"))
-            zoom_out.click()
-            zoom_out.click()
-            page.wait_for_timeout(1000)  # the zoom animates
-            shot("asset-graph")
+            sensor_row.first.locator("label", has=page.get_by_role("checkbox")).last.click()
+            expect(switches).to_have_count(2)
+            wait_for(
+                "the sensor to be running",
+                lambda: dev.instigator("sensor", SENSOR)["status"] == "RUNNING",
+                30,
+            )
+            assert dev.instigator("schedule", SCHEDULE)["status"] == "RUNNING"
+            shot("automation")
         except Exception:
             page.screenshot(path=artifacts / "ui-failure.png")
             shutil.copy(dev.log_path, artifacts / "ui-failure-dagster-dev.log")
