@@ -42,6 +42,7 @@ RUN_TIMEOUT_S = 300
 UI_TIMEOUT_MS = 60_000
 VIEWPORT = {"width": 1600, "height": 1000}
 GRAPH_VIEWPORT = {"width": 1920, "height": 1600}
+FIRST_RUN_DIALOG = "Join the Dagster community"
 
 
 def _require_chromium() -> None:
@@ -88,16 +89,21 @@ def _nav(page, path: str):
 
 
 def _dismiss_first_run_dialog(page) -> None:
-    """A fresh instance greets the first visitor with a dialog: wait for it, then skip it."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    """A fresh instance greets the first visitor with a dialog: wait for it to be skipped.
 
-    dialog = page.get_by_text("Join the Dagster community")
+    The page's locator handler does the clicking: it runs before any action or assertion while
+    the dialog shows. Clicking "Skip" here as well would race it: the handler skips the dialog
+    first, and this click then waits for a button that is gone.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    dialog = page.get_by_text(FIRST_RUN_DIALOG)
     try:
         dialog.wait_for(state="visible", timeout=20_000)
     except PlaywrightTimeout:
         return  # already dismissed on this instance
-    page.get_by_role("button", name="Skip").click()
-    dialog.wait_for(state="hidden")
+    expect(dialog).to_be_hidden()  # an assertion: the handler runs first
 
 
 def _expand_graph(page) -> None:
@@ -141,12 +147,12 @@ def test_materialize_one_partition_from_the_ui(ui_env, artifacts: Path):
         # The one-time "Join the Dagster community" dialog of a fresh instance: skip it whenever
         # it covers the page.
         page.add_locator_handler(
-            page.get_by_text("Join the Dagster community"),
+            page.get_by_text(FIRST_RUN_DIALOG),
             lambda _: page.get_by_role("button", name="Skip").click(),
         )
 
         def shot(name: str) -> None:
-            expect(page.get_by_text("Join the Dagster community")).to_be_hidden()
+            expect(page.get_by_text(FIRST_RUN_DIALOG)).to_be_hidden()
             page.screenshot(path=artifacts / f"ui-{name}.png")
 
         try:
