@@ -225,16 +225,16 @@ def test_materialize_one_partition_from_the_ui(ui_env, artifacts: Path):
             _nav(page, "/automation").click()
             for name in (SCHEDULE, SENSOR):
                 expect(page.get_by_role("link", name=name)).to_be_visible()
-            switches = page.get_by_role("checkbox", checked=True)
-            expect(switches).to_have_count(1)
-            # The sensor's row: the outermost element with its link but not the schedule's; its
-            # last checkbox is the on/off switch (the first one selects the row). The input is
-            # drawn over by an SVG: click its label, as a person would.
-            sensor_row = page.locator("div", has=page.get_by_role("link", name=SENSOR)).filter(
-                has_not=page.get_by_role("link", name=SCHEDULE)
+            # Each automation is a list item: a selection checkbox, its link, and an on/off
+            # switch (a checkbox drawn as a switch; its input is covered by an SVG, so click its
+            # label as a person would).
+            switches_on = page.locator('label[class*="formatSwitch"] input:checked')
+            expect(switches_on).to_have_count(1)
+            sensor_item = page.locator(
+                '[class*="ListItem_listItem"]', has=page.get_by_role("link", name=SENSOR)
             )
-            sensor_row.first.locator("label", has=page.get_by_role("checkbox")).last.click()
-            expect(switches).to_have_count(2)
+            sensor_item.locator('label[class*="formatSwitch"]').click()
+            expect(switches_on).to_have_count(2)
             wait_for(
                 "the sensor to be running",
                 lambda: dev.instigator("sensor", SENSOR)["status"] == "RUNNING",
