@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.e2e_support import ARTIFACTS, DagsterDev
+from tests.e2e.dagster_dev import DagsterDev
+from tests.e2e.e2e_support import ARTIFACTS
 
 
 @pytest.fixture(scope="session")

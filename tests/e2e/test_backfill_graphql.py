@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
+from tests.e2e.dagster_dev import DagsterDev
 from tests.e2e.e2e_support import (
-    DagsterDev,
     query_warehouse,
     simulate,
     utc_now,

@@ -23,13 +23,13 @@ import pytest
 
 from fullstory_assets.simulate.history import SYNC_COLUMN, build_deliveries
 from fullstory_assets.simulate.spec import SimulationSpec
+from tests.e2e.dagster_api import Run
+from tests.e2e.dagster_dev import DagsterDev
 from tests.e2e.e2e_support import (
     FINISHED,
     JOB,
     SCHEDULE,
     SENSOR,
-    DagsterDev,
-    Run,
     query_warehouse,
     simulate,
     utc_now,
