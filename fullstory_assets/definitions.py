@@ -1,7 +1,6 @@
 """Assembles the Dagster definitions; every piece lives in its own module."""
 
 from dagster import Definitions, in_process_executor
-from dagster_dbt import DbtCliResource
 
 from fullstory_assets.automation.jobs import fullstory_models_job
 from fullstory_assets.automation.schedules import hourly_models_schedule
@@ -9,6 +8,7 @@ from fullstory_assets.automation.sensors import late_data_sensor
 from fullstory_assets.checks.bad_input import bad_input_checks
 from fullstory_assets.dbt.assets import fullstory_dbt_models
 from fullstory_assets.dbt.project import fullstory_dbt_project
+from fullstory_assets.dbt.resource import FullstoryDbtCliResource
 
 defs = Definitions(
     assets=[fullstory_dbt_models],
@@ -16,7 +16,7 @@ defs = Definitions(
     jobs=[fullstory_models_job],
     schedules=[hourly_models_schedule],
     sensors=[late_data_sensor],
-    resources={"dbt": DbtCliResource(project_dir=fullstory_dbt_project)},
+    resources={"dbt": FullstoryDbtCliResource(project_dir=fullstory_dbt_project)},
     # One warehouse writer at a time anyway: steps run in the run's own process, which saves
     # a process start per step.
     executor=in_process_executor,
