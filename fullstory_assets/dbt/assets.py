@@ -1,10 +1,12 @@
 """Every dbt model as a Dagster asset partitioned by event day, built in one dbt invocation."""
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from dagster import (
     AssetExecutionContext,
+    AssetKey,
     BackfillPolicy,
     Failure,
     MaterializeResult,
@@ -16,7 +18,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from fullstory_assets.dbt.environment import partition_window_env, settings_env
 from fullstory_assets.dbt.partial_parse import keep_partial_parse
 from fullstory_assets.dbt.project import fullstory_dbt_project
-from fullstory_assets.dbt.row_counts import window_row_counts
+from fullstory_assets.dbt.row_counts import RowCounts, row_counts
 from fullstory_assets.dbt.translator import FullstoryTranslator
 from fullstory_assets.partitions import event_day_partitions
 from fullstory_assets.settings import load_settings
@@ -57,9 +59,10 @@ def fullstory_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) ->
         invocation.target_path,
         fullstory_dbt_project.project_dir / fullstory_dbt_project.target_path,
     )
-    counts = window_row_counts(settings, [_asset_name(e) for e in materializations], window)
-    for event in materializations:
-        yield event.with_metadata({**(event.metadata or {}), **counts[_asset_name(event)]})
+    keys = [_asset_key(context, e) for e in materializations]
+    counts = row_counts(settings, [key.path[-1] for key in keys], window)
+    for key, event in zip(keys, materializations, strict=True):
+        yield _with_row_counts(context, key, event, counts.get(key.path[-1]))
     if not invocation.is_successful():
         error = str(invocation.get_error())
         if WAREHOUSE_LOCKED in error:
@@ -71,7 +74,28 @@ def fullstory_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) ->
         )
 
 
-def _asset_name(event: Output | MaterializeResult) -> str:
+def _asset_key(context: AssetExecutionContext, event: Output | MaterializeResult) -> AssetKey:
     if isinstance(event, Output):
-        return event.output_name
-    return event.asset_key.path[-1]
+        return context.assets_def.keys_by_output_name[event.output_name]
+    return event.asset_key
+
+
+def _with_row_counts(
+    context: AssetExecutionContext,
+    key: AssetKey,
+    event: Output | MaterializeResult,
+    counts: RowCounts | None,
+) -> Output | MaterializeResult:
+    """The event with its model's counts: each partition of the run gets its own day's rows."""
+    if counts is None:
+        return event
+    if counts.rows_per_day:
+        for partition in context.partition_keys:
+            rows = counts.rows_per_day[date.fromisoformat(partition)]
+            context.add_asset_metadata(
+                {"dagster/row_count": rows}, asset_key=key, partition_key=partition
+            )
+        extra = {"table_row_count": counts.table_rows}
+    else:
+        extra = {"dagster/row_count": counts.table_rows}
+    return event.with_metadata({**(event.metadata or {}), **extra})

@@ -1,6 +1,19 @@
-"""Row counts per model for the run's window, read after dbt has released the DuckDB file."""
+"""Row counts of the run's models, read after dbt has released the DuckDB file.
+
+Only what is cheap and means something for a partition is counted:
+
+- the two incremental tables (``events``, ``int_fullstory__sessions``): their rows on each of the
+  run's days, a filter on the day column that DuckDB's zone maps prune to the window, and the
+  whole table's size, which DuckDB keeps as metadata;
+- seeds: their size (a few rows).
+
+The views (staging, marts over the session table, user-grain models) are not counted: a count
+is a query over all of history, which grows with it and dwarfs the partition's own work.
+"""
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from dagster import TimeWindow
 
@@ -9,25 +22,30 @@ from fullstory_assets.warehouses.duckdb import connect
 
 DBT_SCHEMA = "fullstory"
 SEED_SCHEMA = "fullstory_seeds"
+SEEDS = ("fullstory_event_types", "fullstory_source_types")
 
-# The column that places each model's rows on an event day (ARCHITECTURE.md §3).
-DAY_COLUMNS = {
-    "stg_fullstory__events": "event_time",
-    "events": "event_time",
-    "int_fullstory__sessions": "start_time",
-    "sessions": "start_time",
-    "devices": "event_time",
-    "identifies": "event_time",
-    "identified_users": "last_event_time",
-    "anonymous_users": "last_event_time",
-    "users": "last_event_time",
-}
+# The column that places each incremental table's rows on an event day (ARCHITECTURE.md §3).
+DAY_COLUMNS = {"events": "event_time", "int_fullstory__sessions": "start_time"}
 
 
-def window_row_counts(
+@dataclass(frozen=True)
+class RowCounts:
+    """What was counted for one model."""
+
+    table_rows: int
+    rows_per_day: dict[date, int] = field(default_factory=dict)
+
+
+def _window_days(window: TimeWindow) -> list[date]:
+    """The event days of a partition window [start, end)."""
+    first, end = window.start.date(), window.end.date()
+    return [first + timedelta(days=i) for i in range((end - first).days)]
+
+
+def row_counts(
     settings: Settings, models: Iterable[str], window: TimeWindow
-) -> dict[str, dict[str, int]]:
-    """Rows of each model on the window's days (``dagster/row_count``) and in the whole table.
+) -> dict[str, RowCounts]:
+    """Counts for the models of ``models`` worth counting (see the module doc); others are left out.
 
     Args:
         settings: Where the warehouse is.
@@ -35,24 +53,29 @@ def window_row_counts(
         window: The run's event-day window.
 
     Returns:
-        Per model: ``dagster/row_count`` (rows whose day column falls in the window) and
-        ``table_row_count``; seeds report only their size.
+        Per counted model: the table's rows and, for the incremental tables, the rows of each
+        day of the window (days without rows count 0).
     """
-    counts: dict[str, dict[str, int]] = {}
-    models = list(models)
-    if not models:
-        return counts
+    counted = [m for m in models if m in DAY_COLUMNS or m in SEEDS]
+    if not counted:
+        return {}
+    start, end = window.start.replace(tzinfo=None), window.end.replace(tzinfo=None)
+    counts: dict[str, RowCounts] = {}
     with connect(settings.duckdb_path, read_only=True) as conn:
-        for model in models:
+        for model in counted:
+            schema = SEED_SCHEMA if model in SEEDS else DBT_SCHEMA
+            (total,) = conn.execute(f"select count(*) from {schema}.{model}").fetchone()
             column = DAY_COLUMNS.get(model)
             if column is None:
-                (total,) = conn.execute(f"select count(*) from {SEED_SCHEMA}.{model}").fetchone()
-                counts[model] = {"dagster/row_count": total}
+                counts[model] = RowCounts(total)
                 continue
-            in_window, total = conn.execute(
-                f"select count(*) filter (where {column} >= ? and {column} < ?), count(*) "
-                f"from {DBT_SCHEMA}.{model}",
-                [window.start.replace(tzinfo=None), window.end.replace(tzinfo=None)],
-            ).fetchone()
-            counts[model] = {"dagster/row_count": in_window, "table_row_count": total}
+            per_day = dict.fromkeys(_window_days(window), 0)
+            per_day.update(
+                conn.execute(
+                    f"select cast({column} as date), count(*) from {DBT_SCHEMA}.{model} "
+                    f"where {column} >= ? and {column} < ? group by 1",
+                    [start, end],
+                ).fetchall()
+            )
+            counts[model] = RowCounts(total, per_day)
     return counts

@@ -68,17 +68,48 @@ def test_rerunning_a_partition_is_idempotent(stale_warehouse, rebuild, tmp_path)
     assert_same_models(before, rebuild)
 
 
+def _materializations(result) -> dict[tuple[str, str], dict]:
+    return {
+        (m.asset_key.to_user_string(), m.partition): m.metadata
+        for m in (e.materialization for e in result.get_asset_materialization_events())
+    }
+
+
+def _rows_per_day(path, table: str, column: str) -> dict[str, int]:
+    rows = read_table(path, f"fullstory.{table}")
+    return rows[column].dt.strftime("%Y-%m-%d").value_counts().to_dict()
+
+
 def test_run_reports_rows_of_its_window(stale_warehouse, tmp_path):
     path = _copy(stale_warehouse, tmp_path)
     result = materialize_days(path, "2024-03-02")
     assert result.success
-    events_rows = read_table(path, "fullstory.events")
-    on_day = int((events_rows["event_time"].dt.strftime("%Y-%m-%d") == "2024-03-02").sum())
-    metadata = {
-        m.asset_key.to_user_string(): m.metadata
-        for m in result.get_asset_materialization_events()
-        for m in [m.materialization]
-    }
-    assert metadata["events"]["dagster/row_count"].value == on_day
-    assert metadata["events"]["table_row_count"].value == len(events_rows)
+    metadata = _materializations(result)
+    events = metadata[("events", "2024-03-02")]
+    assert (
+        events["dagster/row_count"].value
+        == _rows_per_day(path, "events", "event_time")["2024-03-02"]
+    )
+    assert events["table_row_count"].value == len(read_table(path, "fullstory.events"))
     assert result.dagster_run.tags["dagster/partition"] == "2024-03-02"
+
+
+def test_range_run_reports_each_day_its_own_rows(stale_warehouse, tmp_path):
+    path = _copy(stale_warehouse, tmp_path)
+    result = materialize_days(path, "2024-03-01", "2024-03-03")
+    assert result.success
+    metadata = _materializations(result)
+    for table, column in (("events", "event_time"), ("int_fullstory__sessions", "start_time")):
+        per_day = _rows_per_day(path, table, column)
+        for day in ("2024-03-01", "2024-03-02", "2024-03-03"):
+            assert metadata[(table, day)]["dagster/row_count"].value == per_day[day], (table, day)
+    assert len({metadata[("events", d)]["dagster/row_count"].value for d in per_day}) > 1
+
+
+def test_views_over_all_history_are_not_counted(stale_warehouse, tmp_path):
+    path = _copy(stale_warehouse, tmp_path)
+    result = materialize_days(path, "2024-03-02")
+    assert result.success
+    metadata = _materializations(result)
+    for view in ("stg_fullstory__events", "sessions", "devices", "users", "identified_users"):
+        assert "dagster/row_count" not in metadata[(view, "2024-03-02")], view
