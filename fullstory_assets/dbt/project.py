@@ -1,4 +1,4 @@
-"""The dbt project, with its manifest prepared before definitions load."""
+"""The dbt project, with its manifest prepared before definitions load when it is out of date."""
 
 import os
 import shutil
@@ -8,6 +8,7 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 
 from fullstory_assets.dbt.environment import settings_env
+from fullstory_assets.dbt.manifest_age import manifest_is_stale
 from fullstory_assets.settings import DBT_PROJECT_DIR, load_settings
 
 # dagster-dbt runs `dbt` from PATH, also when it prepares the manifest. A virtualenv used without
@@ -27,8 +28,9 @@ fullstory_dbt_project = DbtProject(
     target=load_settings().dbt_target,
 )
 
-# `prepare_if_dev` only acts under `dagster dev`; a fresh clone, the tests and CLI runs need the
-# manifest too, so parse once when it is missing (the install step normally did it already).
-fullstory_dbt_project.prepare_if_dev()
-if not fullstory_dbt_project.manifest_path.exists():
+# Parse (about 20 s) only when the manifest is missing or older than the project's files, under
+# `dagster dev` or not: `prepare_if_dev` would parse on every load of the code server and of every
+# run worker, which inherit `dagster dev`'s environment; a fresh clone, the tests and CLI runs need
+# a manifest too (the install step normally prepared it already).
+if manifest_is_stale(fullstory_dbt_project.manifest_path, fullstory_dbt_project.project_dir):
     fullstory_dbt_project.preparer.prepare(fullstory_dbt_project)
