@@ -2,11 +2,9 @@
 
 from dagster import AssetSelection, define_asset_job
 
-from fullstory_assets.partitions import event_day_partitions
-
+# Partitioned by event day: Dagster takes the partitions from the selected assets.
 fullstory_models_job = define_asset_job(
     name="fullstory_models",
     selection=AssetSelection.all(),
-    partitions_def=event_day_partitions,
     description="Every Fullstory model, its dbt tests and bad-input checks, for the run's days.",
 )
