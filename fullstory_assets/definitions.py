@@ -2,20 +2,22 @@
 
 from dagster import Definitions, in_process_executor
 
+from fullstory_assets.automation.freshness_sensor import todays_partition_freshness_sensor
 from fullstory_assets.automation.jobs import fullstory_models_job
 from fullstory_assets.automation.schedules import hourly_models_schedule
 from fullstory_assets.automation.sensors import late_data_sensor
 from fullstory_assets.checks.bad_input import bad_input_checks
+from fullstory_assets.checks.todays_partition import todays_partition_checks
 from fullstory_assets.dbt.assets import fullstory_dbt_models
 from fullstory_assets.dbt.project import fullstory_dbt_project
 from fullstory_assets.dbt.resource import FullstoryDbtCliResource
 
 defs = Definitions(
     assets=[fullstory_dbt_models],
-    asset_checks=[bad_input_checks],
+    asset_checks=[bad_input_checks, todays_partition_checks],
     jobs=[fullstory_models_job],
     schedules=[hourly_models_schedule],
-    sensors=[late_data_sensor],
+    sensors=[late_data_sensor, todays_partition_freshness_sensor],
     resources={"dbt": FullstoryDbtCliResource(project_dir=fullstory_dbt_project)},
     # One warehouse writer at a time anyway: steps run in the run's own process, which saves
     # a process start per step.

@@ -2,9 +2,12 @@
 
 from dagster import AssetSelection, define_asset_job
 
-# Partitioned by event day: Dagster takes the partitions from the selected assets.
+from fullstory_assets.checks.todays_partition import todays_partition_checks
+
+# Partitioned by event day: Dagster takes the partitions from the selected assets. Today's-
+# partition freshness is judged between runs (by its sensor), never by the run it would judge.
 fullstory_models_job = define_asset_job(
     name="fullstory_models",
-    selection=AssetSelection.all(),
+    selection=AssetSelection.all() - AssetSelection.checks(todays_partition_checks),
     description="Every Fullstory model, its dbt tests and bad-input checks, for the run's days.",
 )

@@ -52,4 +52,14 @@ def test_checks_include_dbt_tests_and_bad_input():
 def test_jobs_schedules_sensors():
     assert {job.name for job in defs.jobs} == {"fullstory_models"}
     assert {s.name for s in defs.schedules} == {"hourly_models_schedule"}
-    assert {s.name for s in defs.sensors} == {"late_data_sensor"}
+    assert {s.name for s in defs.sensors} == {
+        "late_data_sensor",
+        "todays_partition_freshness_sensor",
+    }
+
+
+def test_the_models_job_leaves_todays_freshness_to_its_sensor():
+    job = defs.resolve_job_def("fullstory_models")
+    checks = {key.name for key in job.asset_layer.asset_graph.asset_check_keys}
+    assert "todays_partition_fresh" not in checks
+    assert {"unique_events_event_id", "malformed_json"} <= checks
