@@ -15,25 +15,53 @@
 {%- set device_id = 'cast(device_id as ' ~ dbt.type_string() ~ ')' -%}
 {%- set session_id = 'cast(session_id as ' ~ dbt.type_string() ~ ')' -%}
 
+{#- Under 1% of events arrive more than once: only their versions are ranked (ranking every row
+    would sort the whole window, JSON text included). The keys are a subquery in both places that
+    read them: DuckDB would materialize a CTE read twice, and a materialized CTE reads all history,
+    since the event_time filter of a model reading this view no longer reaches its scan. -#}
+{%- set repeated_keys -%}
+select event_id, event_time
+        from {{ source('fullstory', 'events') }}
+        group by event_id, event_time
+        having count(*) > 1
+{%- endset %}
+
 with
 
-source as (
-    select * from {{ source('fullstory', 'events') }}
+single_versions as (
+    select raw_events.*
+    from {{ source('fullstory', 'events') }} as raw_events
+    left join (  -- noqa: ST05
+        {{ repeated_keys }}
+    ) as repeated
+        on raw_events.event_id = repeated.event_id and raw_events.event_time = repeated.event_time
+    where repeated.event_id is null
+),
+
+ranked_versions as (
+    select raw_events.*
+    from {{ source('fullstory', 'events') }} as raw_events
+    inner join (  -- noqa: ST05
+        {{ repeated_keys }}
+    ) as repeated
+        on raw_events.event_id = repeated.event_id and raw_events.event_time = repeated.event_time
+    qualify
+        row_number() over (
+            partition by raw_events.event_id, raw_events.event_time
+            order by
+                coalesce(raw_events.updated_time, raw_events.processed_time) desc,
+                raw_events.processed_time desc,
+                raw_events.event_type is null desc,
+                raw_events.source_type desc, raw_events.event_properties desc,
+                raw_events.source_properties desc, raw_events.device_id desc,
+                raw_events.session_id desc, raw_events.view_id desc
+        ) = 1
 ),
 
 latest_versions as (
-    select *
-    from source
-    qualify
-        row_number() over (
-            partition by event_id, event_time
-            order by
-                coalesce(updated_time, processed_time) desc,
-                processed_time desc,
-                event_type is null desc,
-                source_type desc, event_properties desc, source_properties desc,
-                device_id desc, session_id desc, view_id desc
-        ) = 1
+    select * from single_versions
+    union all
+    select * from ranked_versions
 ),
 
 current_events as (
