@@ -35,3 +35,20 @@
 {% macro fullstory_timestamp_add(literal, hours) %}
     {{ dbt.dateadd('hour', hours, "cast('" ~ literal ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
 {% endmacro %}
+
+
+{#
+  A predicate keeping rows whose `column` lies within `hours` before the window's start
+  (`edge` 'start') or after its end (`edge` 'end'); `false` when the model is built from scratch,
+  as the window then covers all history.
+#}
+{% macro fullstory_lookaround_filter(column, edge, hours) %}
+    {% set window = fullstory_partition_window() %}
+    {% if window is none or not is_incremental() %}
+        false
+    {% else %}
+        {% set bounds = [-1 * (hours | int), 0] if edge == 'start' else [0, hours | int] %}
+        {{ column }} >= {{ fullstory_timestamp_add(window[edge], bounds[0]) }}
+        and {{ column }} < {{ fullstory_timestamp_add(window[edge], bounds[1]) }}
+    {% endif %}
+{% endmacro %}

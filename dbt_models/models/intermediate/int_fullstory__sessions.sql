@@ -13,16 +13,47 @@
     'last_ip_address': 'geo_ip_address', 'last_country': 'geo_country',
     'last_region': 'geo_region', 'last_city': 'geo_city', 'last_lat_long': 'geo_lat_long'} -%}
 
+{#- A partition run that has just rebuilt the same days of events reads them from there, parsed
+    once; the hours around the window always come from staging, the current raw table. Only
+    events after the window are parsed, and only those of the window's sessions. -#}
+{%- set reuse_events = fullstory_partition_window() is not none and is_incremental()
+    and ('model.' ~ project_name ~ '.events') in selected_resources %}
+-- depends_on: {{ ref('events') }}
 with
+
+window_events as (
+    select *
+    from {{ ref('events') if reuse_events else ref('stg_fullstory__events') }}
+    where full_session_id is not null and {{ fullstory_window_filter('event_time') }}
+),
+
+{# Sessions under way when the window starts began on an earlier day: they are left out. #}
+earlier_sessions as (
+    select distinct full_session_id
+    from {{ ref('stg_fullstory__events') }}
+    where
+        full_session_id is not null
+        and {{ fullstory_lookaround_filter('event_time', 'start', lookaround_hours) }}
+),
+
+{# Events after the window count only for the sessions that have events in it. #}
+later_events as (
+    select *
+    from {{ ref('stg_fullstory__events') }}
+    where
+        full_session_id in (select window_events.full_session_id from window_events)
+        and {{ fullstory_lookaround_filter('event_time', 'end', lookaround_hours) }}
+),
 
 events as (
     select
         *,
         case when source_type != 'server' then event_id end as device_event_id
-    from {{ ref('stg_fullstory__events') }}
-    where
-        full_session_id is not null
-        and {{ fullstory_window_filter('event_time', lookaround_hours) }}
+    from (
+        select * from window_events
+        union all
+        select * from later_events
+    ) as window_and_later
 ),
 
 sessions as (
@@ -34,15 +65,15 @@ sessions as (
         min(event_time) as start_time,
         max(event_time) as end_time,
         max(updated_time) as updated_time,
-        count(distinct event_id) as total_events,
-        count(distinct case when source_type = 'web' then event_id end) as total_web_events,
-        count(distinct case when source_type = 'mobile_app' then event_id end)
-            as total_mobile_app_events,
-        count(distinct case when event_type = 'navigate' then event_id end) as total_page_views,
+        {#- Staging leaves one row per event, so counting rows counts distinct events. #}
+        count(*) as total_events,
+        count(case when source_type = 'web' then 1 end) as total_web_events,
+        count(case when source_type = 'mobile_app' then 1 end) as total_mobile_app_events,
+        count(case when event_type = 'navigate' then 1 end) as total_page_views,
         count(distinct case when event_type = 'navigate' then url_full_url end)
             as total_unique_urls,
         {%- for event_type in fullstory_event_types() %}
-        count(distinct case when event_type = '{{ event_type }}' then event_id end)
+        count(case when event_type = '{{ event_type }}' then 1 end)
             as total_{{ event_type }}_events,
         {%- endfor %}
         {%- for name, column in attributes.items() %}
@@ -72,7 +103,11 @@ final as (
         device_events.* exclude (full_session_id, device_event_id)
     from sessions
     left join device_events using (full_session_id, device_event_id)
-    where {{ fullstory_window_filter('sessions.start_time') }}
+    where
+        {{ fullstory_window_filter('sessions.start_time') }}
+        and sessions.full_session_id not in (
+            select earlier_sessions.full_session_id from earlier_sessions
+        )
 )
 
 select * from final
