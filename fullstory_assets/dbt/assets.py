@@ -48,13 +48,15 @@ def fullstory_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) ->
     with patched_environ(environment):
         invocation = dbt.cli(["build"], context=context, raise_on_error=False)
         # Materializations wait until dbt has closed the DuckDB file, so their row counts can
-        # be read; check results pass straight through.
-        materializations = []
+        # be read. Check results wait behind them: Dagster ties a check result to its asset's
+        # latest materialization when it is logged, so one logged earlier would judge the
+        # previous run's materialization.
+        materializations, other_events = [], []
         for event in invocation.stream():
             if isinstance(event, Output | MaterializeResult):
                 materializations.append(event)
             else:
-                yield event
+                other_events.append(event)
     keep_partial_parse(
         invocation.target_path,
         fullstory_dbt_project.project_dir / fullstory_dbt_project.target_path,
@@ -63,6 +65,7 @@ def fullstory_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) ->
     counts = row_counts(settings, [key.path[-1] for key in keys], window)
     for key, event in zip(keys, materializations, strict=True):
         yield _with_row_counts(context, key, event, counts.get(key.path[-1]))
+    yield from other_events
     if not invocation.is_successful():
         error = str(invocation.get_error())
         if WAREHOUSE_LOCKED in error:

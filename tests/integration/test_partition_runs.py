@@ -113,3 +113,23 @@ def test_views_over_all_history_are_not_counted(stale_warehouse, tmp_path):
     metadata = _materializations(result)
     for view in ("stg_fullstory__events", "sessions", "devices", "users", "identified_users"):
         assert "dagster/row_count" not in metadata[(view, "2024-03-02")], view
+
+
+def test_check_results_judge_their_own_runs_materialization(stale_warehouse, tmp_path):
+    """dbt tests run after their model: their results attach to that run's materialization."""
+    from dagster import DagsterInstance
+
+    path = _copy(stale_warehouse, tmp_path)
+    with DagsterInstance.ephemeral() as instance:
+        assert materialize_days(path, "2024-03-02", instance=instance).success
+        second = materialize_days(path, "2024-03-02", instance=instance)
+    assert second.success
+    evaluations = second.get_asset_check_evaluations()
+    assert {e.asset_key.to_user_string() for e in evaluations} >= {"events", "sessions"}
+    targets = {
+        (e.asset_key.to_user_string(), e.check_name): e.target_materialization_data
+        for e in evaluations
+    }
+    assert all(
+        target is not None and target.run_id == second.run_id for target in targets.values()
+    ), {key: target and target.run_id for key, target in targets.items()}
