@@ -16,6 +16,7 @@ from dagster import (
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from fullstory_assets.dbt.environment import partition_window_env, settings_env
+from fullstory_assets.dbt.invocation_dirs import prune_invocation_dirs
 from fullstory_assets.dbt.partial_parse import keep_partial_parse
 from fullstory_assets.dbt.project import fullstory_dbt_project
 from fullstory_assets.dbt.row_counts import RowCounts, row_counts
@@ -57,10 +58,9 @@ def fullstory_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) ->
                 materializations.append(event)
             else:
                 other_events.append(event)
-    keep_partial_parse(
-        invocation.target_path,
-        fullstory_dbt_project.project_dir / fullstory_dbt_project.target_path,
-    )
+    project_target = fullstory_dbt_project.project_dir / fullstory_dbt_project.target_path
+    keep_partial_parse(invocation.target_path, project_target)
+    prune_invocation_dirs(project_target, prefix=f"{context.op_execution_context.op.name}-")
     keys = [_asset_key(context, e) for e in materializations]
     counts = row_counts(settings, [key.path[-1] for key in keys], window)
     for key, event in zip(keys, materializations, strict=True):
