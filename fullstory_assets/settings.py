@@ -13,6 +13,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_models"
 WAREHOUSES = ("duckdb",)
+# The schemas dbt writes (profiles.yml, dbt_project.yml); the raw one is a setting.
+MODEL_SCHEMAS = ("fullstory", "fullstory_seeds", "main")
 
 
 class SettingsError(ValueError):
@@ -43,7 +45,7 @@ class Settings:
     """
 
     warehouse: str = "duckdb"
-    duckdb_path: Path = PROJECT_ROOT / "data" / "fullstory.duckdb"
+    duckdb_path: Path = PROJECT_ROOT / "data" / "warehouse.duckdb"
     start_date: date = date(2024, 1, 1)
     org_id: str = "o-DEMO-na1"
     replay_host: str = "app.fullstory.com"
@@ -111,6 +113,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if warehouse not in WAREHOUSES:
         raise SettingsError(f"FULLSTORY_WAREHOUSE must be one of {WAREHOUSES}, got {warehouse!r}")
     duckdb_path = env.get("FULLSTORY_DUCKDB_PATH")
+    # DuckDB names a file's catalog after the file: one named like a schema of the project makes
+    # `<schema>.<table>` ambiguous, which DuckDB (2.0.1) refuses.
+    raw_schema = env.get("FULLSTORY_RAW_SCHEMA") or defaults.raw_schema
+    if duckdb_path and Path(duckdb_path).stem in {*MODEL_SCHEMAS, raw_schema}:
+        raise SettingsError(
+            f"FULLSTORY_DUCKDB_PATH must not be named like a schema of the warehouse "
+            f"({', '.join(sorted({*MODEL_SCHEMAS, raw_schema}))}), got {duckdb_path!r}"
+        )
     schedule_minute = _int(env, "FULLSTORY_SCHEDULE_MINUTE", defaults.schedule_minute)
     if schedule_minute > 59:
         raise SettingsError(f"FULLSTORY_SCHEDULE_MINUTE must be 0..59, got {schedule_minute}")
@@ -120,7 +130,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         start_date=_date(env, "FULLSTORY_START_DATE", defaults.start_date),
         org_id=env.get("FULLSTORY_ORG_ID") or defaults.org_id,
         replay_host=env.get("FULLSTORY_REPLAY_HOST") or defaults.replay_host,
-        raw_schema=env.get("FULLSTORY_RAW_SCHEMA") or defaults.raw_schema,
+        raw_schema=raw_schema,
         sync_interval_hours=_int(
             env, "FULLSTORY_SYNC_INTERVAL_HOURS", defaults.sync_interval_hours
         ),

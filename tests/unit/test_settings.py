@@ -9,7 +9,7 @@ def test_defaults_use_the_embedded_duckdb_file():
     settings = load_settings({})
     assert settings.warehouse == "duckdb"
     assert settings.dbt_target == "duckdb"
-    assert settings.duckdb_path == PROJECT_ROOT / "data" / "fullstory.duckdb"
+    assert settings.duckdb_path == PROJECT_ROOT / "data" / "warehouse.duckdb"
     assert settings.start_date == date(2024, 1, 1)
     assert (settings.sync_interval_hours, settings.update_window_hours) == (1, 3)
 
@@ -42,3 +42,9 @@ def test_environment_overrides(tmp_path):
 def test_bad_values_get_a_clear_error(name, value, message):
     with pytest.raises(SettingsError, match=message):
         load_settings({name: value})
+
+
+@pytest.mark.parametrize("name", ["fullstory", "fullstory_raw", "fullstory_seeds"])
+def test_a_warehouse_file_named_like_a_schema_is_refused(tmp_path, name):
+    with pytest.raises(SettingsError, match="named like a schema"):
+        load_settings({"FULLSTORY_DUCKDB_PATH": str(tmp_path / f"{name}.duckdb")})
