@@ -235,7 +235,7 @@ def materialize(
     load = load_average()
     usage = run_watched(command, run_env(sandbox), log_path, cwd=sandbox.root)
     run_id, status = _run_record(sandbox.home)
-    dbt_processes = usage.descendants_matching("bin/dbt", " build")
+    dbt_processes = usage.descendants_matching("dbt", " build")
     dbt_wall = sum(p.wall for p in dbt_processes) if dbt_processes else None
     target = _invocation_dir(sandbox, run_id)
     sql = sql_time(target / "run_results.json") if target and target.exists() else None

@@ -12,7 +12,7 @@ from fullstory_assets.checks.bad_input import bad_input_checks
 from fullstory_assets.checks.todays_partition import todays_partition_checks
 from fullstory_assets.dbt.assets import fullstory_dbt_models
 from fullstory_assets.dbt.project import fullstory_dbt_project
-from fullstory_assets.dbt.resource import FullstoryDbtCliResource
+from fullstory_assets.dbt.resource import FullstoryDbtCliResource, dbt_launcher
 
 defs = Definitions(
     assets=[fullstory_dbt_models],
@@ -20,7 +20,11 @@ defs = Definitions(
     jobs=[fullstory_models_job],
     schedules=[hourly_models_schedule],
     sensors=[late_data_sensor, todays_partition_freshness_sensor],
-    resources={"dbt": FullstoryDbtCliResource(project_dir=fullstory_dbt_project)},
+    resources={
+        "dbt": FullstoryDbtCliResource(
+            project_dir=fullstory_dbt_project, dbt_executable=dbt_launcher()
+        )
+    },
     # One warehouse writer at a time anyway: steps run in the run's own process, which saves
     # a process start per step.
     executor=in_process_executor,
