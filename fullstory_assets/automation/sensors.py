@@ -60,8 +60,8 @@ def late_data_sensor(context: SensorEvaluationContext):
         always,
         _queued_runs(context),
         f"late:{since}->{changes.watermark}",
-        # Named, or a run of a subset of the assets would take every check on them, today's
-        # freshness included.
+        # Named, or a run of a subset of the assets would take every check on them, the views'
+        # daily tests and today's freshness included.
         checks=fullstory_models_job.selection.resolve_checks(graph),
     )
     context.log.info(
