@@ -8,6 +8,7 @@ from fullstory_assets.automation.freshness_sensor import todays_partition_freshn
 from fullstory_assets.automation.jobs import fullstory_models_job
 from fullstory_assets.automation.schedules import hourly_models_schedule
 from fullstory_assets.automation.sensors import late_data_sensor
+from fullstory_assets.automation.view_checks import daily_view_checks_schedule, view_checks_job
 from fullstory_assets.checks.bad_input import bad_input_checks
 from fullstory_assets.checks.todays_partition import todays_partition_checks
 from fullstory_assets.dbt.assets import fullstory_dbt_models
@@ -17,8 +18,8 @@ from fullstory_assets.dbt.resource import FullstoryDbtCliResource, dbt_launcher
 defs = Definitions(
     assets=[fullstory_dbt_models],
     asset_checks=[bad_input_checks, todays_partition_checks],
-    jobs=[fullstory_models_job],
-    schedules=[hourly_models_schedule],
+    jobs=[fullstory_models_job, view_checks_job],
+    schedules=[hourly_models_schedule, daily_view_checks_schedule],
     sensors=[late_data_sensor, todays_partition_freshness_sensor],
     resources={
         "dbt": FullstoryDbtCliResource(

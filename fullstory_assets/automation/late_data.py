@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from dagster import AssetKey, RunRequest
+from dagster import AssetCheckKey, AssetKey, RunRequest
 
 from fullstory_assets.automation.run_requests import contiguous_ranges, range_run_request
 from fullstory_assets.warehouses.changes import RawChanges
@@ -38,6 +38,7 @@ def plan_runs(
     always: Iterable[AssetKey],
     queued: Iterable[QueuedRun],
     run_key_prefix: str,
+    checks: Iterable[AssetCheckKey] | None = None,
 ) -> list[RunRequest]:
     """One run per contiguous range of days that need the same tables.
 
@@ -46,6 +47,8 @@ def plan_runs(
         always: Assets every run includes (views, seeds).
         queued: Runs of the job not yet started: a day they already cover is not requested again.
         run_key_prefix: Identifies the change (its watermarks), so it is requested only once.
+        checks: The job's checks: each run executes those on its assets. None leaves it to Dagster,
+            which takes every check of the assets, including those the job leaves out.
 
     Returns:
         The run requests, in day order.
@@ -60,15 +63,22 @@ def plan_runs(
     for day, tables in tables_by_day.items():
         days_by_tables[frozenset(tables)].append(day)
     always = sorted(always, key=lambda key: key.to_user_string())
+    checks = None if checks is None else list(checks)
     requests = []
     for tables, days in days_by_tables.items():
         names = "+".join(sorted(key.to_user_string() for key in tables))
         selection = always + sorted(tables, key=lambda key: key.to_user_string())
+        run_checks = None if checks is None else [c for c in checks if c.asset_key in selection]
         for first, last in contiguous_ranges(days):
             run_key = f"{run_key_prefix}:{first}..{last}:{names}"
             requests.append(
                 range_run_request(
-                    first, last, run_key, selection, tags={"fullstory/trigger": "late_data"}
+                    first,
+                    last,
+                    run_key,
+                    selection,
+                    tags={"fullstory/trigger": "late_data"},
+                    asset_check_keys=run_checks,
                 )
             )
     return sorted(requests, key=lambda request: request.run_key or "")

@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from dagster import AssetKey, RunRequest
+from dagster import AssetCheckKey, AssetKey, RunRequest
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -26,6 +26,7 @@ def range_run_request(
     run_key: str,
     asset_selection: Sequence[AssetKey] | None = None,
     tags: dict[str, str] | None = None,
+    asset_check_keys: Sequence[AssetCheckKey] | None = None,
 ) -> RunRequest:
     """One run over the event days ``first..last`` (a single-run backfill when more than one)."""
     tags = dict(tags or {})
@@ -34,7 +35,13 @@ def range_run_request(
             run_key=run_key,
             partition_key=first.isoformat(),
             asset_selection=asset_selection,
+            asset_check_keys=asset_check_keys,
             tags=tags,
         )
     tags.update({RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()})
-    return RunRequest(run_key=run_key, asset_selection=asset_selection, tags=tags)
+    return RunRequest(
+        run_key=run_key,
+        asset_selection=asset_selection,
+        asset_check_keys=asset_check_keys,
+        tags=tags,
+    )

@@ -53,12 +53,16 @@ def late_data_sensor(context: SensorEvaluationContext):
         return SkipReason(f"no raw rows changed after {since or 'the beginning'}")
     last_day = _last_partition_day()
     needed = days_per_table(changes, settings.start_date, last_day)
-    always = fullstory_models_job.selection.resolve(context.repository_def.asset_graph) - {
-        EVENTS,
-        SESSIONS,
-    }
+    graph = context.repository_def.asset_graph
+    always = fullstory_models_job.selection.resolve(graph) - {EVENTS, SESSIONS}
     requests = plan_runs(
-        needed, always, _queued_runs(context), f"late:{since}->{changes.watermark}"
+        needed,
+        always,
+        _queued_runs(context),
+        f"late:{since}->{changes.watermark}",
+        # Named, or a run of a subset of the assets would take every check on them, the views'
+        # daily tests and today's freshness included.
+        checks=fullstory_models_job.selection.resolve_checks(graph),
     )
     context.log.info(
         f"{changes.rows} raw rows changed after {since}, up to {changes.watermark}; "

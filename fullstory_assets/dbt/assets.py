@@ -43,9 +43,16 @@ WAREHOUSE_LOCKED = "Could not set lock on file"
 def fullstory_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """Build the selected models for the run's event days and report rows per model."""
     settings = load_settings()
-    window = context.partition_time_window
-    environment = {**settings_env(settings), **partition_window_env(window)}
-    context.log.info(f"dbt build for event days [{window.start:%Y-%m-%d}, {window.end:%Y-%m-%d})")
+    environment = settings_env(settings)
+    # A run of checks alone (the views' daily tests) has no partition: dbt reads every row.
+    window = context.partition_time_window if context.op_execution_context.has_partitions else None
+    if window is None:
+        context.log.info("dbt build without a partition window: tests read all history")
+    else:
+        environment.update(partition_window_env(window))
+        context.log.info(
+            f"dbt build for event days [{window.start:%Y-%m-%d}, {window.end:%Y-%m-%d})"
+        )
     with patched_environ(environment):
         invocation = dbt.cli(["build"], context=context, raise_on_error=False)
         # Materializations wait until dbt has closed the DuckDB file, so their row counts can
@@ -62,7 +69,7 @@ def fullstory_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) ->
     keep_partial_parse(invocation.target_path, project_target)
     prune_invocation_dirs(project_target, prefix=f"{context.op_execution_context.op.name}-")
     keys = [_asset_key(context, e) for e in materializations]
-    counts = row_counts(settings, [key.path[-1] for key in keys], window)
+    counts = row_counts(settings, [key.path[-1] for key in keys], window) if window else {}
     for key, event in zip(keys, materializations, strict=True):
         yield _with_row_counts(context, key, event, counts.get(key.path[-1]))
     yield from other_events

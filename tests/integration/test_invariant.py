@@ -34,12 +34,18 @@ ACTIONS = ("schedule", "sensor", "sensor", "backfill")
 
 def _execute(request, db_path, instance) -> None:
     job = defs.resolve_job_def("fullstory_models")
+    if request.asset_selection is not None:
+        # As the daemon launches it: the request's assets and the checks it names.
+        checks = request.asset_check_keys
+        job = job.get_subset(
+            asset_selection=set(request.asset_selection),
+            asset_check_selection=None if checks is None else set(checks),
+        )
     with patched_environ({"FULLSTORY_DUCKDB_PATH": str(db_path)}):
         result = job.execute_in_process(
             instance=instance,
             partition_key=request.partition_key,
             tags=request.tags,
-            asset_selection=request.asset_selection,
             raise_on_error=False,
         )
     assert result.success, request

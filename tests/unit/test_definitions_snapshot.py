@@ -50,8 +50,11 @@ def test_checks_include_dbt_tests_and_bad_input():
 
 
 def test_jobs_schedules_sensors():
-    assert {job.name for job in defs.jobs} == {"fullstory_models"}
-    assert {s.name for s in defs.schedules} == {"hourly_models_schedule"}
+    assert {job.name for job in defs.jobs} == {"fullstory_models", "fullstory_view_checks"}
+    assert {s.name for s in defs.schedules} == {
+        "hourly_models_schedule",
+        "daily_view_checks_schedule",
+    }
     assert {s.name for s in defs.sensors} == {
         "late_data_sensor",
         "todays_partition_freshness_sensor",
@@ -63,3 +66,17 @@ def test_the_models_job_leaves_todays_freshness_to_its_sensor():
     checks = {key.name for key in job.asset_layer.asset_graph.asset_check_keys}
     assert "todays_partition_fresh" not in checks
     assert {"unique_events_event_id", "malformed_json"} <= checks
+
+
+def test_the_views_tests_run_daily_not_in_the_partition_runs():
+    graph = defs.resolve_asset_graph()
+    views = {"identifies", "identified_users", "devices", "sessions", "anonymous_users", "users"}
+    on_views = {
+        key for key in graph.asset_check_keys if key.asset_key.to_user_string() in views
+    } - {key for key in graph.asset_check_keys if key.name == "todays_partition_fresh"}
+    models = defs.resolve_job_def("fullstory_models").asset_layer.asset_graph
+    assert not on_views & models.asset_check_keys
+    daily = defs.resolve_job_def("fullstory_view_checks")
+    assert daily.partitions_def is None
+    assert daily.asset_layer.asset_graph.asset_check_keys >= on_views
+    assert "unique_sessions_full_session_id" in {key.name for key in on_views}

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from dagster import AssetKey
+from dagster import AssetCheckKey, AssetKey
 
 from fullstory_assets.automation.late_data import (
     EVENTS,
@@ -60,3 +60,12 @@ def test_days_a_queued_run_covers_are_not_requested_again():
     narrow = [QueuedRun(days=frozenset({d(2)}), assets=frozenset({SESSIONS}))]
     (request,) = plan_runs({EVENTS: {d(2)}, SESSIONS: set()}, VIEWS, narrow, "k")
     assert request.partition_key == "2024-05-02"
+
+
+def test_each_run_names_the_jobs_checks_on_its_assets():
+    events_check = AssetCheckKey(EVENTS, "unique_events_event_id")
+    sessions_check = AssetCheckKey(SESSIONS, "unique_int_fullstory__sessions_full_session_id")
+    (request,) = plan_runs(
+        {EVENTS: {d(2)}, SESSIONS: set()}, VIEWS, [], "k", checks=[events_check, sessions_check]
+    )
+    assert request.asset_check_keys == [events_check]
