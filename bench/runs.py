@@ -1,7 +1,9 @@
 """Partition runs through the real CLI, full rebuilds through dbt, and where their time goes.
 
-A run is `dagster asset materialize -m fullstory_assets.definitions --partition D` in its own
-process, as a user or the daemon would start it. Its wall time is split three ways:
+A run is `dagster asset materialize -m fullstory_assets.definitions --partition D` (every model and
+every check on them) or `dagster job execute -j fullstory_models` with the partition's tags (the
+job the schedule and the sensor run, with its own checks), in its own process, as a user or the
+daemon would start it. Its wall time is split three ways:
 
 - SQL: the union of the ``execute`` intervals of dbt's run_results.json (models, seeds, tests;
   dbt runs up to 4 nodes at once, so the union is the SQL on the critical path; the plain sum
@@ -31,12 +33,15 @@ from datetime import datetime
 from pathlib import Path
 
 from bench.measure import TreeUsage, load_average, run_watched
+from fullstory_assets.automation.run_requests import RANGE_END_TAG, RANGE_START_TAG
 from fullstory_assets.dbt.environment import settings_env
 from fullstory_assets.settings import PROJECT_ROOT, load_settings
 
 BIN = Path(sys.executable).parent
 DAGSTER_RUN_PREFIX = "fullstory_dbt_models-"
 MB = 2**20
+PARTITION_TAG = "dagster/partition"
+MODELS_JOB = "fullstory_models"
 _COPIED = ("fullstory_assets", "dbt_models", "pyproject.toml", "workspace.yaml")
 _NOT_COPIED = ("target", "logs", "dbt_packages", "__pycache__", ".user.yml")
 
@@ -217,21 +222,24 @@ def materialize(
     last: str | None = None,
     select: str = "*",
     keep_target: bool = False,
+    job: str | None = None,
 ) -> dict:
-    """One `dagster asset materialize` process over event days ``first..last``, measured."""
-    partition = ["--partition", first] if last in (None, first) else []
-    if not partition:
-        partition = ["--partition-range", f"{first}...{last}"]
-    command = [
-        str(BIN / "dagster"),
-        "asset",
-        "materialize",
-        "-m",
-        "fullstory_assets.definitions",
-        "--select",
-        select,
-        *partition,
-    ]
+    """One Dagster process over event days ``first..last``, measured.
+
+    By default `dagster asset materialize --select SELECT`, which runs every check on the
+    selected assets. With ``job``, `dagster job execute` of that job instead: its own selection
+    of checks, as the schedule and the sensor's runs have it (the views' dbt tests, for one, run
+    in a daily job of their own).
+    """
+    single = last in (None, first)
+    if job is None:
+        partition = ["--partition", first] if single else ["--partition-range", f"{first}...{last}"]
+        command = [str(BIN / "dagster"), "asset", "materialize", "--select", select, *partition]
+    else:
+        tags = {PARTITION_TAG: first} if single else {RANGE_START_TAG: first, RANGE_END_TAG: last}
+        command = [str(BIN / "dagster"), "job", "execute", "-j", job, "--tags", json.dumps(tags)]
+        select = f"job {job}"
+    command += ["-m", "fullstory_assets.definitions"]
     load = load_average()
     usage = run_watched(command, run_env(sandbox), log_path, cwd=sandbox.root)
     run_id, status = _run_record(sandbox.home)

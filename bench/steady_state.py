@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from bench.measure import median, run_watched
-from bench.runs import Sandbox, dbt_build, materialize, run_env, use_dataset
+from bench.runs import MODELS_JOB, Sandbox, dbt_build, materialize, run_env, use_dataset
 from fullstory_assets.settings import PROJECT_ROOT
 
 RAW_SCHEMA = "fullstory_raw"
@@ -108,13 +108,15 @@ def steady_state(sandbox_root: str, work: str, logs: str) -> dict:
         sensor = json.loads(tick_out.read_text()) if usage.returncode == 0 else {"requests": []}
         sensor["process_wall_s"] = round(usage.wall, 3)
         sensor["returncode"] = usage.returncode
+        # Each request runs as the daemon would launch it: a run of the models job over its
+        # days, with the job's checks (all of the job's models: never fewer than requested).
         runs = [
             materialize(
                 sandbox,
                 Path(logs) / f"steady_run_{i}.log",
                 request["first"],
                 request["last"],
-                select=request["select"],
+                job=MODELS_JOB,
             )
             for i, request in enumerate(sensor["requests"])
         ]

@@ -27,6 +27,13 @@ def test_quick_bench_writes_every_report_section(tmp_path):
         assert numbers.get(section), section
         assert "error" not in numbers[section], (section, numbers[section])
     assert len(numbers["history"]["runs"]) >= 2
+    # Runs of the models job (its own checks) beside `asset materialize` (every check).
+    for data in numbers["partition_run"].values():
+        assert data["job_run"]["status"] == "SUCCESS", data["job_run"]
+        assert data["job_run"]["select"] == "job fullstory_models"
+    for measured in numbers["history"]["runs"]:
+        assert measured["run"]["status"] == measured["asset_run"]["status"] == "SUCCESS"
+    assert all(run["status"] == "SUCCESS" for run in numbers["steady_state"]["runs"])
     assert numbers["steady_state"]["sensor"]["requests"], "the tick requested no run"
     assert numbers["targets"] and numbers["meta"]["loadavg_start"]
     markdown = (results / f"{report.stem}.md").read_text()
