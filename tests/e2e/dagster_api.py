@@ -1,6 +1,7 @@
 """Dagster's GraphQL API as the e2e tests use it: runs, sensors and schedules, asset events."""
 
 import json
+import time
 import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -145,26 +146,32 @@ class DagsterApi:
         self.stop_sensor()
 
     def stop_schedule(self) -> None:
-        schedule = self.instigator("schedule", SCHEDULE)
-        data = self.graphql(
-            """mutation($id: String) { stopRunningSchedule(id: $id) {
-                __typename ... on ScheduleStateResult { scheduleState { status } }
-                ... on PythonError { message } } }""",
-            {"id": schedule["id"]},
-        )
-        assert data["stopRunningSchedule"]["__typename"] == "ScheduleStateResult", data
-        assert self.instigator("schedule", SCHEDULE)["status"] == "STOPPED"
+        self._stop("schedule", SCHEDULE, "stopRunningSchedule", "ScheduleStateResult")
 
     def stop_sensor(self) -> None:
-        sensor = self.instigator("sensor", SENSOR)
-        data = self.graphql(
-            """mutation($id: String) { stopSensor(id: $id) {
-                __typename ... on StopSensorMutationResult { instigationState { status } }
-                ... on PythonError { message } } }""",
-            {"id": sensor["id"]},
-        )
-        assert data["stopSensor"]["__typename"] == "StopSensorMutationResult", data
-        assert self.instigator("sensor", SENSOR)["status"] == "STOPPED"
+        self._stop("sensor", SENSOR, "stopSensor", "StopSensorMutationResult")
+
+    def _stop(self, kind: str, name: str, mutation: str, result_type: str) -> None:
+        """Stop an instigator until it stays stopped.
+
+        A daemon tick in flight when the mutation lands writes its instigator state back when it
+        ends, status included, which can undo the stop: the stop is repeated until it holds.
+        """
+
+        def stopped() -> bool:
+            before = self.instigator(kind, name)
+            if before["status"] != "STOPPED":
+                data = self.graphql(
+                    f"""mutation($id: String) {{ {mutation}(id: $id) {{
+                        __typename ... on PythonError {{ message }} }} }}""",
+                    {"id": before["id"]},
+                )
+                assert data[mutation]["__typename"] == result_type, data
+            time.sleep(3)
+            # Stopped before and after the pause: no tick in flight undid it.
+            return before["status"] == self.instigator(kind, name)["status"] == "STOPPED"
+
+        wait_for(f"{kind} {name} stopped", stopped, timeout=60)
 
     def materializations(self, asset: str, partitions: list[str] | None = None) -> list[dict]:
         """Materialization events of an asset (newest first), with their integer metadata."""
