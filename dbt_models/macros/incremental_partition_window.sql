@@ -7,6 +7,8 @@
   With a `unique_key`, rows of the inserted keys are deleted wherever they are: a session whose
   start moved to another day leaves its old day in the same transaction, so the table never
   holds it twice, whatever order the two days' runs take.
+  The new rows (`temp_relation`) are a temporary table, or without a unique_key a view of the
+  model's SQL that the insert computes, after the delete (macros/materializations/incremental.sql).
 #}
 {% macro get_incremental_partition_window_sql(arg_dict) %}
     {% set target = arg_dict['target_relation'] %}
