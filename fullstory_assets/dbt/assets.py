@@ -15,7 +15,12 @@ from dagster import (
 )
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from fullstory_assets.dbt.environment import partition_window_env, settings_env
+from fullstory_assets.dbt.environment import (
+    WINDOW_END,
+    WINDOW_START,
+    partition_window_env,
+    settings_env,
+)
 from fullstory_assets.dbt.invocation_dirs import prune_invocation_dirs
 from fullstory_assets.dbt.partial_parse import keep_partial_parse
 from fullstory_assets.dbt.project import fullstory_dbt_project
@@ -47,7 +52,15 @@ def fullstory_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) ->
     # A run of checks alone (the views' daily tests) has no partition: dbt reads every row.
     window = context.partition_time_window if context.op_execution_context.has_partitions else None
     if window is None:
+        if context.selected_asset_keys:
+            # It would rebuild every day of every table (a run launched without its partition
+            # tags, say): never what was meant.
+            raise Failure(
+                description="the models are partitioned by event day: run them for a partition "
+                "or a range of partitions"
+            )
         context.log.info("dbt build without a partition window: tests read all history")
+        environment.update({WINDOW_START: "", WINDOW_END: ""})
     else:
         environment.update(partition_window_env(window))
         context.log.info(

@@ -8,14 +8,15 @@ peak memory unchanged:
 - the garbage collector's young generation is collected after 100,000 allocations, not 700:
   importing dbt and loading the parsed project allocate millions of long-lived objects, and each
   default collection walks them again. Cyclic garbage is still collected, less often;
-- at the end, the exit handlers run (dbt-duckdb's closes and checkpoints the DuckDB file, logging
-  flushes) and the process then leaves without the interpreter's teardown, which frees every one
-  of those objects one by one.
+- at the end, the exit handlers run (dbt-duckdb's drops its DuckDB environment, which closes and
+  checkpoints the file; logging flushes) and the process then leaves without the interpreter's
+  teardown, which frees every one of those objects one by one.
 
 Arguments, output and exit code are exactly dbt's.
 """
 
 import atexit
+import contextlib
 import gc
 import os
 import sys
@@ -31,13 +32,17 @@ def main() -> None:
     from dbt.cli.main import cli
 
     try:
-        cli()
+        cli()  # click's standalone mode always ends in SystemExit
         code = 0
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
         if isinstance(exit_.code, str):
             print(exit_.code, file=sys.stderr)
+    # What a normal exit runs first (CPython's exit handlers; the API is private but has not
+    # changed since Python 3.0): dbt-duckdb's drops its database environment, which closes the
+    # file, and logging flushes its handlers.
     atexit._run_exitfuncs()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader gone: nothing left to tell
+            stream.flush()
     os._exit(code)

@@ -16,6 +16,7 @@ from tests.e2e.e2e_support import (
     REPOSITORY,
     SCHEDULE,
     SENSOR,
+    VIEW_CHECKS_SCHEDULE,
     wait_for,
 )
 
@@ -150,6 +151,9 @@ class DagsterApi:
 
     def stop_sensor(self) -> None:
         self._stop("sensor", SENSOR, "stopSensor", "StopSensorMutationResult")
+
+    def stop_view_checks_schedule(self) -> None:
+        self._stop("schedule", VIEW_CHECKS_SCHEDULE, "stopRunningSchedule", "ScheduleStateResult")
 
     def _stop(self, kind: str, name: str, mutation: str, result_type: str) -> None:
         """Stop an instigator until it stays stopped.

@@ -22,6 +22,7 @@ REPOSITORY = "__repository__"  # the repository a Definitions object becomes
 JOB = "fullstory_models"
 SCHEDULE = "hourly_models_schedule"
 SENSOR = "late_data_sensor"
+VIEW_CHECKS_SCHEDULE = "daily_view_checks_schedule"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "e2e"
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"

@@ -24,7 +24,7 @@ def built(tmp_path_factory):
 
 @pytest.fixture
 def broken_identify(built, tmp_path):
-    """A copy whose latest identify of one user, on the second day, lost its device id.
+    """A copy where one user's identify before the third day lost its device id.
 
     Only the identifies view shows it: the events table has no not-null test on device_id, and
     the day is outside the partition run below.
@@ -81,3 +81,20 @@ def test_the_daily_job_fails_on_a_bad_row_outside_any_recent_partition(broken_id
     evaluations = _evaluations(result)
     assert not evaluations[("identifies", "not_null_columns_identifies")].passed
     assert evaluations[("sessions", "unique_sessions_full_session_id")].passed
+
+
+def test_models_without_a_partition_fail_before_dbt_runs(built, tmp_path):
+    """A run of the models with no partition (launched without its tags) would rebuild all days."""
+    path = tmp_path / "warehouse.duckdb"
+    shutil.copy(built, path)
+    with connect(path) as conn:
+        before = conn.execute("select count(*), max(event_time) from fullstory.events").fetchone()
+    job = defs.resolve_job_def("fullstory_models")
+    with patched_environ({"FULLSTORY_DUCKDB_PATH": str(path)}):
+        result = job.execute_in_process(instance=DagsterInstance.ephemeral(), raise_on_error=False)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    assert "partitioned by event day" in failure.step_failure_data.error.message
+    with connect(path) as conn:
+        after = conn.execute("select count(*), max(event_time) from fullstory.events").fetchone()
+    assert after == before

@@ -3,13 +3,14 @@
 
   The adapter's materialization writes the model's rows to a temporary table, then the strategy
   (macros/incremental_partition_window.sql) deletes the window and inserts from that table: the
-  window's events, JSON text included, were written twice. Here, for a model without a
-  unique_key, the temporary relation is a view, so the insert is the one pass that computes and
-  writes the rows. A view reads the model's inputs
-  when the insert runs, after the delete, so a model that reads its own table (`this`) keeps the
-  table: it must see the rows as they were. With a unique_key the strategy reads the new rows
-  twice (the keys to delete, then the rows to insert), so they stay a table too rather than
-  compute the model twice; sessions are few, so writing them twice is cheap.
+  window's events, JSON text included, were written twice. Here a model that asks for it
+  (`partition_window_rows='view'`) gets a temporary view instead, so the insert is the one pass
+  that computes and writes the rows. A view reads the model's inputs when the insert runs, after
+  the delete, so only a model that never reads its own table may ask (events reads staging, i.e.
+  the raw table); one whose compiled SQL names its own table keeps the table regardless. A model
+  with a unique_key keeps it too: the strategy reads the new rows twice (the keys to delete,
+  then the rows to insert), and a view would compute the model twice. So does a model with an
+  sql_header or an enforced contract, which only the adapter's table creation applies.
 
   Everything else is the adapter's: other strategies, the first run (no table yet), a full
   refresh, and a model whose relation is a view all build the table in one pass already. The
@@ -34,7 +35,10 @@
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
-    {%- if unique_key or target_relation.render() in compiled_code -%}
+    {%- set as_view = config.get('partition_window_rows') == 'view' and not unique_key
+        and not config.get('sql_header') and not config.get('contract').enforced
+        and target_relation.render() not in compiled_code -%}
+    {%- if not as_view -%}
         {%- do run_query(create_table_as(temporary, temp_relation, compiled_code)) -%}
     {%- else -%}
         {%- set temp_relation = temp_relation.incorporate(type='view') -%}

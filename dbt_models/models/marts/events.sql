@@ -2,11 +2,13 @@
     materialized='incremental',
     incremental_strategy='partition_window',
     partition_column='event_time',
+    partition_window_rows='view',
     alias=fullstory_model_name('events'),
 ) }}
 
 {#- One row per event, partitioned by the UTC day of event_time. A partitioned run replaces
-    exactly its days; the raw scan is pruned to them. -#}
+    exactly its days; the raw scan is pruned to them. It reads staging only, never itself, so its
+    new rows are computed once, as they are inserted (macros/materializations/incremental.sql). -#}
 
 with
 
