@@ -1,9 +1,14 @@
 """Measuring processes: wall time, peak memory of a whole process tree, its child processes.
 
 A step of the benchmark or a `dagster asset materialize` runs as a child process watched from
-/proc every ``POLL_SECONDS``: the peak is the largest sum of resident memory over the tree
-(Dagster and its dbt subprocess are alive at the same time), and every descendant's lifetime is
-kept, so the dbt process's own wall time can be split out of the Dagster run's.
+/proc every ``POLL_SECONDS``: the peak is the largest sum of memory over the tree (Dagster and its
+dbt process are alive at the same time), and every descendant's lifetime is kept, so the dbt
+process's own wall time can be split out of the Dagster run's.
+
+Memory is each process's proportional set size (PSS): pages shared between processes count once
+over the tree. Runs fork dbt from the Dagster process (fullstory_assets/dbt/forked.py), and the
+child's resident set includes every page it still shares with its parent; summing resident sets
+would count those pages twice.
 """
 
 import os
@@ -64,7 +69,15 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _rss_bytes(pid: int) -> int:
+def _memory_bytes(pid: int) -> int:
+    """The process's PSS (Linux 4.14 and later), else its resident set."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
     try:
         with open(f"/proc/{pid}/statm") as handle:
             return int(handle.read().split()[1]) * _PAGE
@@ -80,6 +93,14 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def _name(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as handle:
+            return handle.read().strip()
+    except OSError:
+        return ""
+
+
 def _start_epoch(pid: int) -> float | None:
     try:
         with open(f"/proc/{pid}/stat") as handle:
@@ -91,13 +112,14 @@ def _start_epoch(pid: int) -> float | None:
 
 @dataclass
 class ChildProcess:
-    """A descendant seen while polling: its command line and lifetime (epoch seconds)."""
+    """A descendant seen while polling: its name, command line and lifetime (epoch seconds)."""
 
     pid: int
+    name: str
     cmdline: str
     started: float
     last_seen: float
-    peak_rss_bytes: int = 0
+    peak_memory_bytes: int = 0
 
     @property
     def wall(self) -> float:
@@ -111,17 +133,17 @@ class TreeUsage:
 
     wall: float
     returncode: int
-    peak_tree_rss_bytes: int
+    peak_tree_bytes: int
     children: dict[int, ChildProcess] = field(default_factory=dict)
 
     @property
-    def peak_tree_rss_mb(self) -> float:
-        """Peak of the summed resident memory of the tree, MiB."""
-        return round(self.peak_tree_rss_bytes / 2**20, 1)
+    def peak_tree_mb(self) -> float:
+        """Peak of the summed memory (PSS) of the tree, MiB."""
+        return round(self.peak_tree_bytes / 2**20, 1)
 
-    def descendants_matching(self, *words: str) -> list[ChildProcess]:
-        """Descendants whose command line contains every word, oldest first."""
-        found = [c for c in self.children.values() if all(w in c.cmdline for w in words)]
+    def descendants_named(self, name: str) -> list[ChildProcess]:
+        """Descendants of that process name (``comm``), oldest first."""
+        found = [c for c in self.children.values() if c.name == name]
         return sorted(found, key=lambda child: child.started)
 
 
@@ -143,18 +165,22 @@ class _TreeWatcher(threading.Thread):
         pending, total = [self.root], 0
         while pending:
             pid = pending.pop()
-            rss = _rss_bytes(pid)
-            total += rss
+            memory = _memory_bytes(pid)
+            total += memory
             if pid != self.root:
                 child = self.children.get(pid)
                 if child is None:
                     started = _start_epoch(pid) or now
-                    child = self.children[pid] = ChildProcess(pid, _cmdline(pid), started, now)
+                    child = self.children[pid] = ChildProcess(
+                        pid, _name(pid), _cmdline(pid), started, now
+                    )
                 elif now - child.started < 5:
-                    # Seen between fork and exec, a child still shows its parent's command line.
+                    # Seen between fork and exec (or the rename of a forked dbt), a child still
+                    # shows its parent's name and command line.
+                    child.name = _name(pid) or child.name
                     child.cmdline = _cmdline(pid) or child.cmdline
                 child.last_seen = now
-                child.peak_rss_bytes = max(child.peak_rss_bytes, rss)
+                child.peak_memory_bytes = max(child.peak_memory_bytes, memory)
             pending.extend(_children(pid))
         self.peak = max(self.peak, total)
 

@@ -69,7 +69,7 @@ def partition_runs(
                     "dbt_overhead_s",
                     "dagster_overhead_s",
                     "fixed_cost_s",
-                    "peak_tree_rss_mb",
+                    "peak_tree_mb",
                 )
                 if all(key in run for run in timed)
             },

@@ -148,7 +148,7 @@ def _peaks_at_largest(results: dict) -> dict[str, float]:
         ("partition run", item) for item in [*run.get("runs", []), run.get("job_run")]
     ]:
         if entry:
-            peaks[name] = max(peaks.get(name, 0), entry["peak_tree_rss_mb"])
+            peaks[name] = max(peaks.get(name, 0), entry["peak_tree_mb"])
     return peaks
 
 
@@ -169,7 +169,7 @@ def _split_row(label: str, run: dict, floor: float | None = None) -> str:
         f"{_fmt(run.get('dbt_overhead_s'), 1)} | {_fmt(run.get('dagster_overhead_s'), 1)} | "
         f"{_fmt(run.get('dagster_in_dbt_step_s'), 1)} / "
         f"{_fmt(run.get('dagster_outside_steps_s'), 1)} | "
-        f"{ratio} | {_fmt(run.get('peak_tree_rss_mb'), 0)} | {run.get('parse', '–')[:40]} |"
+        f"{ratio} | {_fmt(run.get('peak_tree_mb'), 0)} | {run.get('parse', '–')[:40]} |"
     )
 
 
@@ -337,7 +337,7 @@ def _simulator_lines(results: dict) -> list[str]:
 def _memory_lines(results: dict) -> list[str]:
     lines = [
         "",
-        "## Steps (own process each: wall time, peak memory of its whole process tree)",
+        "## Steps (own process each: wall time, peak memory (PSS) of its whole process tree)",
         "",
         "| step | wall s | peak MB | load before | status |",
         "|---|---|---|---|---|",
@@ -345,7 +345,7 @@ def _memory_lines(results: dict) -> list[str]:
     for name, step in results.get("steps", {}).items():
         status = "ok" if step.get("returncode") == 0 else f"failed ({step.get('error', '')[:60]})"
         lines.append(
-            f"| {name} | {_fmt(step.get('wall_s'), 1)} | {_fmt(step.get('peak_tree_rss_mb'), 0)}"
+            f"| {name} | {_fmt(step.get('wall_s'), 1)} | {_fmt(step.get('peak_tree_mb'), 0)}"
             f" | {step.get('loadavg_before')} | {status} |"
         )
     return lines

@@ -91,7 +91,7 @@ class Steps:
         usage = run_watched(command, env, self.work / "logs" / f"{name}.log", cwd=PROJECT_ROOT)
         record = {
             "wall_s": round(usage.wall, 2),
-            "peak_tree_rss_mb": usage.peak_tree_rss_mb,
+            "peak_tree_mb": usage.peak_tree_mb,
             "loadavg_before": load,
             "returncode": usage.returncode,
         }
@@ -104,7 +104,7 @@ class Steps:
             result = {"error": record["error"]}
         self.usage[name] = record
         print(
-            f"[bench] {name}: {usage.wall:.0f} s, peak {usage.peak_tree_rss_mb:.0f} MB"
+            f"[bench] {name}: {usage.wall:.0f} s, peak {usage.peak_tree_mb:.0f} MB"
             + (f", FAILED: {record['error']}" if "error" in record else ""),
             flush=True,
         )

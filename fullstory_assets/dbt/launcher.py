@@ -12,7 +12,8 @@ peak memory unchanged:
   checkpoints the file; logging flushes) and the process then leaves without the interpreter's
   teardown, which frees every one of those objects one by one.
 
-Arguments, output and exit code are exactly dbt's.
+Arguments, output and exit code are exactly dbt's. Runs usually start it by forking their own
+process rather than as a new program (forked.py); both ways end in `run_dbt` and `leave`.
 """
 
 import atexit
@@ -20,24 +21,30 @@ import contextlib
 import gc
 import os
 import sys
+from collections.abc import Sequence
+from typing import NoReturn
 
 # Collect the young generation after 100,000 net allocations (default 700), the middle one every
 # 50 young collections and the oldest every 100 middle ones (defaults 10 and 10).
 _GC_THRESHOLDS = (100_000, 50, 100)
 
 
-def main() -> None:
-    """Run dbt with the arguments of this process and exit with dbt's exit code."""
+def run_dbt(args: Sequence[str]) -> int:
+    """Run dbt's command line on ``args`` (without the program name); dbt's exit code."""
     gc.set_threshold(*_GC_THRESHOLDS)
     from dbt.cli.main import cli
 
     try:
-        cli()  # click's standalone mode always ends in SystemExit
-        code = 0
+        cli.main(args=list(args), prog_name="dbt")  # click's standalone mode ends in SystemExit
+        return 0
     except SystemExit as exit_:
-        code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
         if isinstance(exit_.code, str):
             print(exit_.code, file=sys.stderr)
+        return exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+
+
+def leave(code: int) -> NoReturn:
+    """End the process with ``code`` after its exit handlers, skipping the interpreter teardown."""
     # What a normal exit runs first (CPython's exit handlers; the API is private but has not
     # changed since Python 3.0): dbt-duckdb's drops its database environment, which closes the
     # file, and logging flushes its handlers.
@@ -46,3 +53,8 @@ def main() -> None:
         with contextlib.suppress(OSError, ValueError):  # a reader gone: nothing left to tell
             stream.flush()
     os._exit(code)
+
+
+def main() -> NoReturn:
+    """Run dbt with the arguments of this process and exit with dbt's exit code."""
+    leave(run_dbt(sys.argv[1:]))

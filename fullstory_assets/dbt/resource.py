@@ -19,9 +19,12 @@ from collections.abc import Sequence
 from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
-from dagster_dbt import DbtCliResource
+from dagster_dbt import DbtCliInvocation, DbtCliResource
 from packaging.version import Version
+
+from fullstory_assets.dbt.forked import launcher_forked
 
 
 class FullstoryDbtCliResource(DbtCliResource):
@@ -33,6 +36,11 @@ class FullstoryDbtCliResource(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
         return None
+
+    def cli(self, args: Sequence[str], **kwargs: Any) -> DbtCliInvocation:
+        """``DbtCliResource.cli``, with the launcher started by a fork of this process."""
+        with launcher_forked():
+            return super().cli(args, **kwargs)
 
 
 def dbt_launcher() -> str:
