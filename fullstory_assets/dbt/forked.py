@@ -14,7 +14,8 @@ leaves the warehouse as a killed dbt leaves it.
 What the child inherits and must not use is set aside first: the parent's exit handlers (Dagster's
 and every library's; only those registered in the child run at its end), its signal handlers and
 its standard streams. A fork keeps only the thread that called it, so a lock another thread held
-stays locked in the child: a process with more than one thread does not fork (``fork_refusal``).
+stays locked in the child: a process with threads the child might need does not fork
+(``fork_refusal``).
 """
 
 import atexit
@@ -25,6 +26,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -41,6 +43,11 @@ LAUNCHER_NAME = "fullstory-dbt"
 # The child's exit code if it fails before dbt's own handling starts (EX_SOFTWARE).
 _CHILD_FAILED = 70
 _WAIT_POLL_SECONDS = 0.05
+# Threads of a run's process that the child can do without: they wait on their own objects,
+# which nothing in the child touches. Dagster's run worker watches for the run's termination
+# (dagster._utils.start_termination_thread), and the queue that carries its events to the code
+# server has a feeder thread (multiprocessing.Queue; reset in the child by its after-fork hook).
+_UNSHARED_THREADS = frozenset({"termination-handler", "QueueFeederThread"})
 
 
 class ForkedDbt:
@@ -144,11 +151,12 @@ def fork_refusal() -> str | None:
     """Why this process must not fork dbt now, or None when it may.
 
     A fork copies every thread's memory but runs only the forking one, so a lock another thread
-    holds, or a database it serves, is broken in the child. DuckDB runs its queries on threads
-    of its own, invisible to ``threading``, while a database is open; an open dbt-duckdb
-    environment would be reused by dbt in the child, on a file whose lock stays with the parent.
-    A run's process has neither while its dbt step starts; a process that has run dbt or DuckDB
-    itself (a test, a notebook) may, and starts dbt as a new program instead.
+    holds, or a database it serves, is broken in the child. DuckDB runs its queries on threads of
+    its own, outside Python, while a database is open; an open dbt-duckdb environment would be
+    reused by dbt in the child, on a file whose lock stays with the parent. A run's process has
+    neither while its dbt step starts, and its only other threads are known ones that wait on
+    objects the child never uses (``_UNSHARED_THREADS``). A process that has run dbt or DuckDB
+    itself (a test, a notebook) may have both, and starts dbt as a program instead.
     """
     if not hasattr(os, "fork"):
         return "this platform cannot fork"
@@ -156,8 +164,16 @@ def fork_refusal() -> str | None:
         threads = len(os.listdir("/proc/self/task"))
     except OSError:
         return "its threads cannot be counted (no /proc)"
-    if threads > 1:
-        return f"this process runs {threads} threads"
+    python_threads = threading.enumerate()
+    if threads != len(python_threads):
+        return f"this process runs {threads - len(python_threads)} threads outside Python"
+    others = sorted(
+        thread.name
+        for thread in python_threads
+        if thread is not threading.current_thread() and thread.name not in _UNSHARED_THREADS
+    )
+    if others:
+        return f"this process runs other threads: {', '.join(others)}"
     dbt_duckdb = sys.modules.get("dbt.adapters.duckdb.connections")
     if dbt_duckdb is not None and dbt_duckdb.DuckDBConnectionManager._ENV is not None:
         return "dbt-duckdb has a database open in this process"

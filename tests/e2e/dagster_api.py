@@ -80,6 +80,15 @@ class DagsterApi:
                     error = error.get("cause")
         return f"--- errors of run {run_id} ---\n" + ("\n".join(lines) or "(none logged)")
 
+    def run_messages(self, run_id: str) -> list[str]:
+        """Every message the run logged, in order."""
+        data = self.graphql(
+            """query($runId: ID!) { logsForRun(runId: $runId, limit: 5000) {
+                ... on EventConnection { events { ... on MessageEvent { message } } } } }""",
+            {"runId": run_id},
+        )
+        return [e["message"] for e in data["logsForRun"].get("events", []) if "message" in e]
+
     def describe_runs(self, runs: Iterable["Run"] | None = None) -> str:
         """One line per run (and the errors of failed ones), for failure messages."""
         runs = list(self.runs() if runs is None else runs)

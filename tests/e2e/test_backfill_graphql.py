@@ -123,6 +123,10 @@ def test_backfill_over_three_days_is_one_successful_run(backfill_env):
     assert run.days == set(days), run.describe()
     assert run.assets == {"/".join(k) for k in keys}
     assert not [r for r in dev.runs() if r.run_id != run.run_id], dev.describe_runs()
+    # The run worker forked dbt (fullstory_assets/dbt/forked.py) rather than starting it anew.
+    messages = dev.run_messages(run.run_id)
+    assert any(m.startswith("Running dbt command") for m in messages), messages
+    assert not [m for m in messages if m.startswith("dbt starts as a new process")], messages
 
     for key in keys:
         events = dev.materializations("/".join(key), names)

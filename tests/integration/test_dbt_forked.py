@@ -93,7 +93,7 @@ def test_a_process_with_duckdb_open_does_not_fork():
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.splitlines()
     assert lines[0] == "None"
-    assert lines[1].startswith("this process runs") and lines[1].endswith("threads")
+    assert lines[1].startswith("this process runs") and lines[1].endswith("threads outside Python")
     assert lines[2] == "None"
 
 
