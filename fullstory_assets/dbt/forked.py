@@ -40,7 +40,7 @@ from dagster import get_dagster_logger
 from fullstory_assets.dbt.launcher import leave, run_dbt
 
 LAUNCHER_NAME = "fullstory-dbt"
-# The child's exit code if it fails before dbt's own handling starts (EX_SOFTWARE).
+# The child's exit code if it fails outside dbt's own handling (EX_SOFTWARE).
 _CHILD_FAILED = 70
 _WAIT_POLL_SECONDS = 0.05
 # Threads of a run's process that the child can do without: they wait on their own objects,
@@ -64,8 +64,11 @@ class ForkedDbt:
         sys.stderr.flush()
         self.pid = os.fork()
         if self.pid == 0:
-            os.close(read_end)
-            _run_child(self.args, env, cwd, write_end)
+            try:
+                os.close(read_end)
+                _run_child(self.args, env, cwd, write_end)
+            finally:  # the child never returns into the parent's code, whatever happened
+                os._exit(_CHILD_FAILED)
         os.close(write_end)
         self.stdout: IO[bytes] = os.fdopen(read_end, "rb")
 
@@ -130,7 +133,7 @@ def _run_child(args: list[str], env: Mapping[str, str], cwd: str | Path, output:
         sys.argv = [*args]  # dbt logs its invocation from sys.argv
         code = run_dbt(args[1:])
     except BaseException as error:  # noqa: BLE001 - the child must end here whatever happened
-        print(f"dbt could not start in the forked process: {error!r}", file=sys.stderr)
+        print(f"dbt ended in the forked process with {error!r}", file=sys.stderr)
     leave(code)
 
 
