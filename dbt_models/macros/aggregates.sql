@@ -12,10 +12,14 @@
 {%- endmacro %}
 
 {% macro duckdb__fullstory_last_value(column, order_columns) -%}
-    {#- arg_max skips NULL values, and a struct key compares field by field. -#}
+    {#- arg_max(column, struct_pack(...)) would be the plain form (NULL values skipped, the struct
+        compared field by field), but DuckDB compares a struct by building its sort key (descending,
+        NULLs last) and keeping the smallest, in every aggregate that reads it. The same key built
+        once in the query is shared by a model's last values (sessions has 15), and arg_min over it
+        picks the same row. -#}
     {%- set keys = [] -%}
     {%- for c in order_columns -%}{%- do keys.append('k' ~ loop.index ~ ' := ' ~ c) -%}{%- endfor -%}
-    arg_max({{ column }}, struct_pack({{ keys | join(', ') }}))
+    arg_min({{ column }}, create_sort_key(struct_pack({{ keys | join(', ') }}), 'desc nulls last'))
 {%- endmacro %}
 
 
