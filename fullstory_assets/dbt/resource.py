@@ -11,7 +11,8 @@ On each run, before starting dbt, dagster-dbt's ``DbtCliResource.cli``
   has released the DuckDB file (row_counts.py).
 
 It also starts dbt through the `fullstory-dbt` launcher (launcher.py), which spends less than
-`dbt` on starting and stopping its process.
+`dbt` on starting and stopping its process, and starts the launcher as a fork of the run's own
+process where that is safe (forked.py), which saves importing dbt a second time.
 """
 
 import sys

@@ -21,21 +21,30 @@
             and start_time < {{ fullstory_timestamp_add(window.end, 0) }}
     ),
 
-    events_beyond_lookaround as (
+    {#- One range per scan: DuckDB prunes the raw scans, the repeated-keys one among them, to a
+        range, but not to an OR of two (that read all history: 0.3 s at 7 days, 1.9 s at 90). #}
+    events_before_lookaround as (
         select full_session_id, event_time
         from {{ ref('stg_fullstory__events') }}
         where
             full_session_id is not null
-            and (
-                (
-                    event_time >= {{ fullstory_timestamp_add(window.start, -2 * hours) }}
-                    and event_time < {{ fullstory_timestamp_add(window.start, -hours) }}
-                )
-                or (
-                    event_time >= {{ fullstory_timestamp_add(window.end, hours) }}
-                    and event_time < {{ fullstory_timestamp_add(window.end, 2 * hours) }}
-                )
-            )
+            and event_time >= {{ fullstory_timestamp_add(window.start, -2 * hours) }}
+            and event_time < {{ fullstory_timestamp_add(window.start, -hours) }}
+    ),
+
+    events_after_lookaround as (
+        select full_session_id, event_time
+        from {{ ref('stg_fullstory__events') }}
+        where
+            full_session_id is not null
+            and event_time >= {{ fullstory_timestamp_add(window.end, hours) }}
+            and event_time < {{ fullstory_timestamp_add(window.end, 2 * hours) }}
+    ),
+
+    events_beyond_lookaround as (
+        select * from events_before_lookaround
+        union all
+        select * from events_after_lookaround
     )
 
     select
