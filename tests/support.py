@@ -140,3 +140,26 @@ def assert_same_models(actual: dict[str, pd.DataFrame], expected: dict[str, pd.D
         assert list(left.columns) == list(right.columns), name
         assert len(left) == len(right), f"{name}: {len(left)} rows vs {len(right)} in the rebuild"
         pd.testing.assert_frame_equal(left, right, check_dtype=False, obj=name)
+
+
+def dbt_processes(pid: int) -> dict[int, str]:
+    """The live descendants of process ``pid`` named `fullstory-dbt`, with their command lines."""
+    from fullstory_assets.dbt.forked import LAUNCHER_NAME
+
+    found, pending = {}, [pid]
+    while pending:
+        parent = pending.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+                names = {c: Path(f"/proc/{c}/comm").read_text().strip() for c in children}
+                commands = {c: Path(f"/proc/{c}/cmdline").read_bytes() for c in children}
+            except OSError:  # gone meanwhile
+                continue
+            pending += children
+            found |= {
+                c: commands[c].replace(b"\0", b" ").decode().strip()
+                for c in children
+                if names[c] == LAUNCHER_NAME
+            }
+    return found

@@ -13,7 +13,7 @@ import duckdb
 
 from fullstory_assets.dbt.environment import settings_env
 from fullstory_assets.settings import DBT_PROJECT_DIR, load_settings
-from tests.support import simulate_into
+from tests.support import dbt_processes, simulate_into
 
 BIN = Path(sys.executable).parent
 DAY = "2024-04-02"
@@ -97,27 +97,6 @@ def test_a_process_with_duckdb_open_does_not_fork():
     assert lines[2] == "None"
 
 
-def _descendants(pid: int) -> list[int]:
-    found, pending = [], [pid]
-    while pending:
-        parent = pending.pop()
-        for task in os.listdir(f"/proc/{parent}/task") if os.path.exists(f"/proc/{parent}") else []:
-            try:
-                children = Path(f"/proc/{parent}/task/{task}/children").read_text().split()
-            except OSError:
-                continue
-            found += [int(child) for child in children]
-            pending += [int(child) for child in children]
-    return found
-
-
-def _read(pid: int, name: str) -> str:
-    try:
-        return Path(f"/proc/{pid}/{name}").read_bytes().replace(b"\0", b" ").decode().strip()
-    except OSError:
-        return ""
-
-
 def test_a_run_of_the_models_job_forks_dbt(tmp_path):
     db_path = tmp_path / "warehouse.duckdb"
     simulate_into(db_path, "2024-04-01", 2, 2_000, 3)
@@ -129,17 +108,15 @@ def test_a_run_of_the_models_job_forks_dbt(tmp_path):
          "--tags", json.dumps({"dagster/partition": DAY}), "-m", "fullstory_assets.definitions"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    dbt_processes = {}
+    seen = {}
     while run.poll() is None:
-        for pid in _descendants(run.pid):
-            if _read(pid, "comm") == "fullstory-dbt":
-                dbt_processes.setdefault(pid, _read(pid, "cmdline"))
+        seen = {**dbt_processes(run.pid), **seen}  # each as first seen
         time.sleep(0.05)
     output = run.stdout.read().decode()
     assert run.returncode == 0, output[-3000:]
     # One dbt process, a fork of the run's: it has the run's command line, not the launcher's.
-    assert len(dbt_processes) == 1, dbt_processes
-    (command,) = dbt_processes.values()
+    assert len(seen) == 1, seen
+    (command,) = seen.values()
     assert "job execute" in command and "fullstory-dbt build" not in command
     assert "dbt starts as a new process" not in output
     assert "leaked semaphore" not in output

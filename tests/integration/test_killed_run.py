@@ -12,6 +12,7 @@ import pytest
 
 from tests.support import (
     assert_same_models,
+    dbt_processes,
     full_refresh_reference,
     materialize_days,
     model_snapshot,
@@ -19,7 +20,6 @@ from tests.support import (
 )
 
 DAY = "2024-05-02"
-LAUNCHER = "fullstory-dbt"
 MIDWAY = datetime(2024, 5, 2, 15, 0)
 
 
@@ -39,23 +39,16 @@ def _stop_when_events_model_starts(run: subprocess.Popen, stop) -> tuple[list[st
 
     Returns the output and the run's dbt processes at that moment.
     """
-    seen, dbt_processes = [], []
+    seen, running_dbt = [], []
     for line in run.stdout:
         seen.append(line)
         if "START sql incremental model fullstory.events" in line:
-            dbt_processes = _dbt_processes(run.pid)
+            running_dbt = list(dbt_processes(run.pid))
             stop(run)
             break
     seen += run.stdout.readlines()
     run.wait(timeout=120)
-    return seen, dbt_processes
-
-
-def _dbt_processes(pid: int) -> list[int]:
-    children = []
-    for task in os.listdir(f"/proc/{pid}/task"):
-        children += Path(f"/proc/{pid}/task/{task}/children").read_text().split()
-    return [int(c) for c in children if Path(f"/proc/{c}/comm").read_text().strip() == LAUNCHER]
+    return seen, running_dbt
 
 
 def _ended(pid: int) -> bool:
