@@ -21,6 +21,7 @@ from fullstory_assets.dbt.environment import (
     partition_window_env,
     settings_env,
 )
+from fullstory_assets.dbt.interrupts import dbt_stopped_on_interrupt
 from fullstory_assets.dbt.invocation_dirs import prune_invocation_dirs
 from fullstory_assets.dbt.partial_parse import keep_partial_parse
 from fullstory_assets.dbt.project import fullstory_dbt_project
@@ -73,11 +74,12 @@ def fullstory_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) ->
         # latest materialization when it is logged, so one logged earlier would judge the
         # previous run's materialization.
         materializations, other_events = [], []
-        for event in invocation.stream():
-            if isinstance(event, Output | MaterializeResult):
-                materializations.append(event)
-            else:
-                other_events.append(event)
+        with dbt_stopped_on_interrupt(invocation):
+            for event in invocation.stream():
+                if isinstance(event, Output | MaterializeResult):
+                    materializations.append(event)
+                else:
+                    other_events.append(event)
     project_target = fullstory_dbt_project.project_dir / fullstory_dbt_project.target_path
     keep_partial_parse(invocation.target_path, project_target)
     prune_invocation_dirs(project_target, prefix=f"{context.op_execution_context.op.name}-")
