@@ -123,8 +123,6 @@ def _run_child(args: list[str], env: Mapping[str, str], cwd: str | Path, output:
         )
         _forget_parent_exit_work()
         gc.freeze()  # the parent's objects: never collected here, so never copied for it
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         with contextlib.suppress(OSError):  # its name in ps and top, as the launcher's (Linux)
             Path("/proc/self/comm").write_text(LAUNCHER_NAME)
         os.chdir(cwd)

@@ -20,6 +20,7 @@ import atexit
 import contextlib
 import gc
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -31,6 +32,12 @@ _GC_THRESHOLDS = (100_000, 50, 100)
 
 def run_dbt(args: Sequence[str]) -> int:
     """Run dbt's command line on ``args`` (without the program name); dbt's exit code."""
+    # SIGINT stops dbt (KeyboardInterrupt, dbt's Ctrl-C exit) and SIGTERM ends it, whatever the
+    # parent did with them: a fork inherits the run's handlers, and a program started by a process
+    # that ignores SIGINT (a background job of a shell script does) would ignore it too, so the
+    # interrupt dagster-dbt forwards would leave dbt running to the end.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.set_threshold(*_GC_THRESHOLDS)
     from dbt.cli.main import cli
 
