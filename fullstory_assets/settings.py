@@ -14,7 +14,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_models"
 WAREHOUSES = ("duckdb",)
 # The schemas dbt writes (profiles.yml, dbt_project.yml); the raw one is a setting.
-MODEL_SCHEMAS = ("fullstory", "fullstory_seeds", "main")
+MODEL_SCHEMA = "fullstory"
+SEED_SCHEMA = "fullstory_seeds"
+MODEL_SCHEMAS = (MODEL_SCHEMA, SEED_SCHEMA, "main")
 
 
 class SettingsError(ValueError):

@@ -109,6 +109,29 @@ def materialize_days(
     return result
 
 
+def execute_run_request(request, db_path: Path, instance) -> None:
+    """Run a sensor's or schedule's request as the daemon launches it; assert it succeeds."""
+    from fullstory_assets.definitions import defs
+    from fullstory_assets.warehouses.environ import patched_environ
+
+    job = defs.resolve_job_def("fullstory_models")
+    if request.asset_selection is not None:
+        # The request's assets and the checks it names.
+        checks = request.asset_check_keys
+        job = job.get_subset(
+            asset_selection=set(request.asset_selection),
+            asset_check_selection=None if checks is None else set(checks),
+        )
+    with patched_environ({"FULLSTORY_DUCKDB_PATH": str(db_path)}):
+        result = job.execute_in_process(
+            instance=instance,
+            partition_key=request.partition_key,
+            tags=request.tags,
+            raise_on_error=False,
+        )
+    assert result.success, request
+
+
 def model_snapshot(db_path: Path) -> dict[str, pd.DataFrame]:
     """Every model's rows, sorted on all columns, for row-for-row comparison."""
     # Read-write, the configuration an in-process dbt keeps open on a reference file.

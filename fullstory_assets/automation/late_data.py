@@ -39,6 +39,7 @@ def plan_runs(
     queued: Iterable[QueuedRun],
     run_key_prefix: str,
     checks: Iterable[AssetCheckKey] | None = None,
+    unbuilt: Iterable[AssetKey] = (),
 ) -> list[RunRequest]:
     """One run per contiguous range of days that need the same tables.
 
@@ -49,6 +50,9 @@ def plan_runs(
         run_key_prefix: Identifies the change (its watermarks), so it is requested only once.
         checks: The job's checks: each run executes those on its assets. None leaves it to Dagster,
             which takes every check of the assets, including those the job leaves out.
+        unbuilt: Partitioned tables the warehouse does not have yet. Every run builds them too:
+            the views every run rebuilds read both tables, and a view cannot be created on a
+            table that does not exist (a first run of events alone would fail).
 
     Returns:
         The run requests, in day order.
@@ -59,6 +63,8 @@ def plan_runs(
         for day in days:
             if not any(_covers(run, day, table) for run in queued):
                 tables_by_day[day].add(table)
+    for tables in tables_by_day.values():
+        tables.update(unbuilt)
     days_by_tables: dict[frozenset[AssetKey], list[date]] = defaultdict(list)
     for day, tables in tables_by_day.items():
         days_by_tables[frozenset(tables)].append(day)

@@ -23,9 +23,9 @@ from fullstory_assets.automation.late_data import (
 )
 from fullstory_assets.automation.run_requests import RANGE_END_TAG, RANGE_START_TAG
 from fullstory_assets.partitions import event_day_partitions
-from fullstory_assets.settings import load_settings
+from fullstory_assets.settings import MODEL_SCHEMA, load_settings
 from fullstory_assets.warehouses.changes import read_changes
-from fullstory_assets.warehouses.duckdb import connect, raw_table_exists
+from fullstory_assets.warehouses.duckdb import connect, raw_table_exists, tables_in
 
 
 @sensor(
@@ -46,6 +46,7 @@ def late_data_sensor(context: SensorEvaluationContext):
             if not raw_table_exists(conn, settings.raw_schema):
                 return SkipReason("the raw events table does not exist yet")
             changes = read_changes(conn, settings.raw_schema, since)
+            built = tables_in(conn, MODEL_SCHEMA)
     except duckdb.IOException as exc:
         # A run is writing the file (DuckDB has one writer): try again next tick, cursor kept.
         return SkipReason(f"warehouse busy, retrying next tick: {exc}")
@@ -63,6 +64,7 @@ def late_data_sensor(context: SensorEvaluationContext):
         # Named, or a run of a subset of the assets would take every check on them, the views'
         # daily tests and today's freshness included.
         checks=fullstory_models_job.selection.resolve_checks(graph),
+        unbuilt=[table for table in (EVENTS, SESSIONS) if table.path[-1] not in built],
     )
     context.log.info(
         f"{changes.rows} raw rows changed after {since}, up to {changes.watermark}; "

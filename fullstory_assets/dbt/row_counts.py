@@ -17,11 +17,9 @@ from datetime import date, timedelta
 
 from dagster import TimeWindow
 
-from fullstory_assets.settings import Settings
+from fullstory_assets.settings import MODEL_SCHEMA, SEED_SCHEMA, Settings
 from fullstory_assets.warehouses.duckdb import connect
 
-DBT_SCHEMA = "fullstory"
-SEED_SCHEMA = "fullstory_seeds"
 SEEDS = ("fullstory_event_types", "fullstory_source_types")
 
 # The column that places each incremental table's rows on an event day (ARCHITECTURE.md §3).
@@ -63,7 +61,7 @@ def row_counts(
     counts: dict[str, RowCounts] = {}
     with connect(settings.duckdb_path, read_only=True) as conn:
         for model in counted:
-            schema = SEED_SCHEMA if model in SEEDS else DBT_SCHEMA
+            schema = SEED_SCHEMA if model in SEEDS else MODEL_SCHEMA
             (total,) = conn.execute(f"select count(*) from {schema}.{model}").fetchone()
             column = DAY_COLUMNS.get(model)
             if column is None:
@@ -72,7 +70,7 @@ def row_counts(
             per_day = dict.fromkeys(_window_days(window), 0)
             per_day.update(
                 conn.execute(
-                    f"select cast({column} as date), count(*) from {DBT_SCHEMA}.{model} "
+                    f"select cast({column} as date), count(*) from {MODEL_SCHEMA}.{model} "
                     f"where {column} >= ? and {column} < ? group by 1",
                     [start, end],
                 ).fetchall()

@@ -23,32 +23,18 @@ from fullstory_assets.simulate.spec import SimulationSpec
 from fullstory_assets.simulate.sync import apply_syncs, sync_times
 from fullstory_assets.warehouses.duckdb import connect
 from fullstory_assets.warehouses.environ import patched_environ
-from tests.support import assert_same_models, full_refresh_reference, model_snapshot
+from tests.support import (
+    assert_same_models,
+    execute_run_request,
+    full_refresh_reference,
+    model_snapshot,
+)
 
 START = date(2024, 4, 1)
 DAYS = 2
 # The sensor is the one that must heal what the others left: it fires most, and first, so the
 # final catch-up tick works from a real cursor.
 ACTIONS = ("schedule", "sensor", "sensor", "backfill")
-
-
-def _execute(request, db_path, instance) -> None:
-    job = defs.resolve_job_def("fullstory_models")
-    if request.asset_selection is not None:
-        # As the daemon launches it: the request's assets and the checks it names.
-        checks = request.asset_check_keys
-        job = job.get_subset(
-            asset_selection=set(request.asset_selection),
-            asset_check_selection=None if checks is None else set(checks),
-        )
-    with patched_environ({"FULLSTORY_DUCKDB_PATH": str(db_path)}):
-        result = job.execute_in_process(
-            instance=instance,
-            partition_key=request.partition_key,
-            tags=request.tags,
-            raise_on_error=False,
-        )
-    assert result.success, request
 
 
 def _backfill(rng: random.Random):
@@ -147,7 +133,7 @@ class History:
             requests = _backfill(rng)
         for request in requests:
             if getattr(request, "run_key", None):  # a SkipReason has none
-                _execute(request, self.db_path, self.instance)
+                execute_run_request(request, self.db_path, self.instance)
                 self.runs += 1
 
 

@@ -11,7 +11,13 @@ from fullstory_assets.automation.sensors import late_data_sensor
 from fullstory_assets.definitions import defs
 from fullstory_assets.warehouses.duckdb import connect, merge_into_raw
 from fullstory_assets.warehouses.environ import patched_environ
-from tests.support import materialize_days
+from tests.support import (
+    assert_same_models,
+    execute_run_request,
+    full_refresh_reference,
+    materialize_days,
+    model_snapshot,
+)
 
 # A session that starts just before midnight on May 1st, and another one on May 3rd.
 ROWS = [
@@ -114,3 +120,19 @@ def test_an_earlier_late_event_moves_the_start_back_and_clears_the_old_day(built
         EVENTS: {date(2024, 5, 2)},
         SESSIONS: {date(2024, 5, 2), date(2024, 5, 3)},
     }
+
+
+def test_first_tick_on_a_new_warehouse_builds_both_tables_in_every_run(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    # May 2nd has events of a session that began on May 1st, and no session start of its own.
+    after_midnight = ("a3", "2024-05-02 00:20:00", "2024-05-02 01:00:00", 1, 1, "click")
+    _sync(path, [*ROWS[:2], after_midnight], "2024-05-02 02:00:00")
+    requests = _tick(path, None).run_requests
+    # The views every run rebuilds read both tables: a run of events alone could not create them.
+    assert all(SESSIONS in request.asset_selection for request in requests)
+    assert set().union(*map(_days, requests)) == {date(2024, 5, 1), date(2024, 5, 2)}
+    with DagsterInstance.ephemeral() as instance:
+        for request in reversed(requests):  # the daemon may start them in any order
+            execute_run_request(request, path, instance)
+    expected = full_refresh_reference(path, tmp_path / "rebuild.duckdb")
+    assert_same_models(model_snapshot(path), expected)

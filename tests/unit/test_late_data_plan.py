@@ -69,3 +69,17 @@ def test_each_run_names_the_jobs_checks_on_its_assets():
         {EVENTS: {d(2)}, SESSIONS: set()}, VIEWS, [], "k", checks=[events_check, sessions_check]
     )
     assert request.asset_check_keys == [events_check]
+
+
+def test_a_table_the_warehouse_lacks_is_in_every_run():
+    # The first tick on a new warehouse: day 2 has events of a session that began on day 1.
+    needed = {EVENTS: {d(1), d(2)}, SESSIONS: {d(1)}}
+    (request,) = plan_runs(needed, VIEWS, [], "k", unbuilt=[SESSIONS])
+    assert set(request.asset_selection) == {*VIEWS, EVENTS, SESSIONS}
+    assert (request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]) == (
+        "2024-05-01",
+        "2024-05-02",
+    )
+    # Once both tables exist, day 2 rebuilds events alone.
+    by_day = {r.partition_key: set(r.asset_selection) for r in plan_runs(needed, VIEWS, [], "k")}
+    assert by_day["2024-05-02"] == {*VIEWS, EVENTS}
