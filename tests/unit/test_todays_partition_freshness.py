@@ -47,8 +47,11 @@ def test_every_model_is_checked_and_no_seed():
 
 
 def test_age_counts_from_todays_latest_materialization(instance):
-    today = datetime.now(UTC).date().isoformat()
-    built = _materialize(instance, today)
+    today = datetime.now(UTC).date()
+    # The ages below may reach past midnight UTC, where "today" becomes tomorrow: both days are
+    # built at the same moment, so each evaluation finds its day's partition built at `built`.
+    _materialize(instance, (today + timedelta(days=1)).isoformat())
+    built = _materialize(instance, today.isoformat())
     assert _verdict(instance, built + timedelta(minutes=10)) == (True, AssetCheckSeverity.WARN)
     assert _verdict(instance, built + WARN + timedelta(minutes=1)) == (
         False,
@@ -59,7 +62,7 @@ def test_age_counts_from_todays_latest_materialization(instance):
         AssetCheckSeverity.ERROR,
     )
     verdict = evaluate_todays_partition(instance, EVENTS, built, SETTINGS)
-    assert verdict.metadata["partition"] == today
+    assert verdict.metadata["partition"] == built.date().isoformat()
     assert verdict.metadata["last_materialized_at"] != "never"
 
 
