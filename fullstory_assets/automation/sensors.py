@@ -25,7 +25,7 @@ from fullstory_assets.automation.run_requests import RANGE_END_TAG, RANGE_START_
 from fullstory_assets.partitions import event_day_partitions
 from fullstory_assets.settings import MODEL_SCHEMA, load_settings
 from fullstory_assets.warehouses.changes import read_changes
-from fullstory_assets.warehouses.duckdb import connect, raw_table_exists, tables_in
+from fullstory_assets.warehouses.duckdb import connect, raw_table_exists, relations_in
 
 
 @sensor(
@@ -46,7 +46,7 @@ def late_data_sensor(context: SensorEvaluationContext):
             if not raw_table_exists(conn, settings.raw_schema):
                 return SkipReason("the raw events table does not exist yet")
             changes = read_changes(conn, settings.raw_schema, since)
-            built = tables_in(conn, MODEL_SCHEMA)
+            built = relations_in(conn, MODEL_SCHEMA)
     except duckdb.IOException as exc:
         # A run is writing the file (DuckDB has one writer): try again next tick, cursor kept.
         return SkipReason(f"warehouse busy, retrying next tick: {exc}")

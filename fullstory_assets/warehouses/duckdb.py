@@ -43,21 +43,14 @@ def merge_into_raw(conn: duckdb.DuckDBPyConnection, schema: str, incoming: str) 
         raise
 
 
-def tables_in(conn: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
-    """The names of the tables (not views) in ``schema``."""
+def relations_in(conn: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
+    """The names of the tables and views in ``schema``."""
     rows = conn.execute(
-        "select table_name from information_schema.tables "
-        "where table_schema = ? and table_type = 'BASE TABLE'",
-        [schema],
+        "select table_name from information_schema.tables where table_schema = ?", [schema]
     ).fetchall()
     return {name for (name,) in rows}
 
 
 def raw_table_exists(conn: duckdb.DuckDBPyConnection, schema: str) -> bool:
     """Whether the raw ``events`` table exists yet."""
-    (found,) = conn.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = ? and table_name = 'events'",
-        [schema],
-    ).fetchone()
-    return found > 0
+    return "events" in relations_in(conn, schema)
