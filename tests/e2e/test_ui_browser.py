@@ -107,9 +107,24 @@ def _dismiss_first_run_dialog(page) -> None:
 
 
 def _expand_graph(page) -> None:
-    """Expand every asset group of the lineage graph (a setting the browser keeps)."""
-    page.mouse.click(GRAPH_VIEWPORT["width"] - 300, GRAPH_VIEWPORT["height"] - 100, button="right")
-    page.get_by_role("menuitem", name="Expand all groups").click()
+    """Expand every asset group of the lineage graph (a setting the browser keeps).
+
+    The graph's context menu opens only once the graph has rendered: a right-click on a page
+    still loading opens nothing, so it is repeated until the menu shows.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    expand = page.get_by_role("menuitem", name="Expand all groups")
+    for _ in range(UI_TIMEOUT_MS // 5_000):
+        page.mouse.click(
+            GRAPH_VIEWPORT["width"] - 300, GRAPH_VIEWPORT["height"] - 100, button="right"
+        )
+        try:
+            expand.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    expand.click()
     _fit_graph(page)
 
 
