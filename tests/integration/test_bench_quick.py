@@ -35,9 +35,13 @@ def test_quick_bench_writes_every_report_section(tmp_path):
         assert measured["run"]["status"] == measured["asset_run"]["status"] == "SUCCESS"
     assert all(run["status"] == "SUCCESS" for run in numbers["steady_state"]["runs"])
     assert numbers["steady_state"]["sensor"]["requests"], "the tick requested no run"
+    # The bounds the report sets the unmet targets against: the write floor, runs of SQL alone.
+    assert all(floor["write_median_s"] > 0 for floor in numbers["floor"].values())
+    assert numbers["steady_state"]["sql_only_speedup"] >= numbers["steady_state"]["speedup"]
     assert numbers["targets"] and numbers["meta"]["loadavg_start"]
     markdown = (results / f"{report.stem}.md").read_text()
     for heading in ("## Targets", "## Partition runs", "## Hourly steady state",
                     "## Sensor tick query", "## Simulator", "## Steps"):  # fmt: skip
         assert heading in markdown
+    assert "| write floor " in markdown and "if the runs cost their SQL only" in markdown
     assert not (tmp_path / "work").exists(), "the bench leaves no temporary files"
