@@ -33,6 +33,7 @@ def test_quick_bench_writes_every_report_section(tmp_path):
         assert data["job_run"]["select"] == "job fullstory_models"
     for measured in numbers["history"]["runs"]:
         assert measured["run"]["status"] == measured["asset_run"]["status"] == "SUCCESS"
+        assert len(measured["run"]["repeats_wall_s"]) == len(measured["asset_run"]["repeats_sql_s"])
     assert all(run["status"] == "SUCCESS" for run in numbers["steady_state"]["runs"])
     assert numbers["steady_state"]["sensor"]["requests"], "the tick requested no run"
     # The bounds the report sets the unmet targets against: the write floor, runs of SQL alone.
