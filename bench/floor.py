@@ -85,7 +85,9 @@ WRITE_FLOOR_ROWS_SQL = f"""
 WRITE_FLOOR_SQL = "create or replace table scratch.day_events as select * from day_rows"
 
 
-def write_floor_seconds(conn: duckdb.DuckDBPyConnection, db_path: Path, params: dict, repeats: int):
+def write_floor_seconds(
+    conn: duckdb.DuckDBPyConnection, db_path: Path, params: dict, repeats: int
+) -> list[float]:
     """Wall seconds of writing the day's parsed rows once to a table on disk, per repeat."""
     scratch = db_path.with_name(db_path.stem + ".write_floor.duckdb")
     conn.execute(WRITE_FLOOR_ROWS_SQL, params)
