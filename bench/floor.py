@@ -52,12 +52,16 @@ EVENT_TREE = {
     "navigate_reason": "VARCHAR",
 }
 
+PARSED_DOCUMENTS = (
+    f"try(json_transform(source_properties, '{json.dumps(SOURCE_TREE)}')) as source, "
+    f"try(json_transform(event_properties, '{json.dumps(EVENT_TREE)}')) as event"
+)
+
 FLOOR_SQL = f"""
     create or replace temp table floor_sessions as
     with parsed as (
         select device_id, session_id, event_id, event_time, event_type,
-            try(json_transform(source_properties, '{json.dumps(SOURCE_TREE)}')) as source,
-            try(json_transform(event_properties, '{json.dumps(EVENT_TREE)}')) as event
+            {PARSED_DOCUMENTS}
         from fullstory_raw.events
         where event_time >= $start and event_time < $end
     )
@@ -76,9 +80,7 @@ FLOOR_SQL = f"""
 
 WRITE_FLOOR_ROWS_SQL = f"""
     create or replace temp table day_rows as
-    select *,
-        try(json_transform(source_properties, '{json.dumps(SOURCE_TREE)}')) as source,
-        try(json_transform(event_properties, '{json.dumps(EVENT_TREE)}')) as event
+    select *, {PARSED_DOCUMENTS}
     from fullstory_raw.events
     where event_time >= $start and event_time < $end
 """
