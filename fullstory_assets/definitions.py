@@ -14,6 +14,8 @@ from fullstory_assets.checks.todays_partition import todays_partition_checks
 from fullstory_assets.dbt.assets import fullstory_dbt_models
 from fullstory_assets.dbt.project import fullstory_dbt_project
 from fullstory_assets.dbt.resource import FullstoryDbtCliResource, dbt_launcher
+from fullstory_assets.settings import load_settings
+from fullstory_assets.warehouses.resources import WAREHOUSE_RESOURCE_KEY, warehouse_resource
 
 defs = Definitions(
     assets=[fullstory_dbt_models],
@@ -24,7 +26,8 @@ defs = Definitions(
     resources={
         "dbt": FullstoryDbtCliResource(
             project_dir=fullstory_dbt_project, dbt_executable=dbt_launcher()
-        )
+        ),
+        WAREHOUSE_RESOURCE_KEY: warehouse_resource(load_settings()),
     },
     # One warehouse writer at a time anyway: steps run in the run's own process, which saves
     # a process start per step.

@@ -6,13 +6,15 @@ change is listed here, with its default.
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from fullstory_assets.warehouses.variables import OPTIONAL_CONNECTION_VARIABLES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_models"
-WAREHOUSES = ("duckdb",)
+WAREHOUSES = ("duckdb", "bigquery", "snowflake", "redshift", "postgres")
 # The schemas dbt writes (profiles.yml, dbt_project.yml); the raw one is a setting.
 MODEL_SCHEMA = "fullstory"
 SEED_SCHEMA = "fullstory_seeds"
@@ -44,6 +46,8 @@ class Settings:
         run_budget_minutes: How long a partition run may take before an asset counts as late.
         bad_row_max_share: Share of a window's rows that may be bad input before a check fails
             with ERROR severity (any bad row is a WARN).
+        connection: The warehouse's optional connection variables
+            (``OPTIONAL_CONNECTION_VARIABLES``), defaults filled in.
     """
 
     warehouse: str = "duckdb"
@@ -60,6 +64,7 @@ class Settings:
     schedule_minute: int = 10
     run_budget_minutes: int = 30
     bad_row_max_share: float = 0.001
+    connection: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def dbt_target(self) -> str:
@@ -149,4 +154,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         schedule_minute=schedule_minute,
         run_budget_minutes=_int(env, "FULLSTORY_RUN_BUDGET_MINUTES", defaults.run_budget_minutes),
         bad_row_max_share=_share(env, "FULLSTORY_BAD_ROW_MAX_SHARE", defaults.bad_row_max_share),
+        connection={
+            name: env.get(name) or default
+            for name, default in OPTIONAL_CONNECTION_VARIABLES[warehouse].items()
+        },
     )

@@ -11,6 +11,7 @@ from dagster import (
     Failure,
     MaterializeResult,
     Output,
+    ResourceParam,
     RetryRequested,
 )
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -46,7 +47,9 @@ WAREHOUSE_LOCKED = "Could not set lock on file"
     backfill_policy=BackfillPolicy.single_run(),
     pool=WAREHOUSE_POOL,
 )
-def fullstory_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+def fullstory_dbt_models(
+    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: ResourceParam[Any]
+) -> Iterator[Any]:
     """Build the selected models for the run's event days and report rows per model."""
     settings = load_settings()
     environment = settings_env(settings)
@@ -84,7 +87,10 @@ def fullstory_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) ->
     keep_partial_parse(invocation.target_path, project_target)
     prune_invocation_dirs(project_target, prefix=f"{context.op_execution_context.op.name}-")
     keys = [_asset_key(context, e) for e in materializations]
-    counts = row_counts(settings, [key.path[-1] for key in keys], window) if window else {}
+    counts = {}
+    if window and keys:
+        with warehouse.session() as session:
+            counts = row_counts(session, [key.path[-1] for key in keys], window)
     for key, event in zip(keys, materializations, strict=True):
         yield _with_row_counts(context, key, event, counts.get(key.path[-1]))
     yield from other_events

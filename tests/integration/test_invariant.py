@@ -124,7 +124,10 @@ class History:
         elif action == "sensor":
             with patched_environ({"FULLSTORY_DUCKDB_PATH": str(self.db_path)}):
                 context = build_sensor_context(
-                    instance=self.instance, cursor=self.cursor, definitions=defs
+                    instance=self.instance,
+                    cursor=self.cursor,
+                    definitions=defs,
+                    resources=defs.resources,
                 )
                 result = late_data_sensor(context)
             requests = getattr(result, "run_requests", None) or []
