@@ -43,13 +43,15 @@ RESOURCE_CLASSES = {
 }
 
 
+CONNECTION_VARIABLES = {
+    name
+    for names in (*REQUIRED_CONNECTION_VARIABLES.values(), *OPTIONAL_CONNECTION_VARIABLES.values())
+    for name in names
+}
+
+
 def _environment(warehouse: str) -> dict[str, str]:
-    connection = set()
-    for names in REQUIRED_CONNECTION_VARIABLES.values():
-        connection.update(names)
-    for options in OPTIONAL_CONNECTION_VARIABLES.values():
-        connection.update(options)
-    env = {k: v for k, v in os.environ.items() if k not in connection}
+    env = {k: v for k, v in os.environ.items() if k not in CONNECTION_VARIABLES}
     env.update(FULLSTORY_WAREHOUSE=warehouse, DAGSTER_HOME=str(PROJECT_ROOT / "dagster_home"))
     return env
 
@@ -104,3 +106,23 @@ def test_the_asset_graph_is_the_same_on_every_warehouse(loaded, warehouse):
     assert graph.pop("warehouse_resource") == RESOURCE_CLASSES[warehouse]
     on_duckdb = {k: v for k, v in on_duckdb.items() if k != "warehouse_resource"}
     assert graph == on_duckdb
+
+
+@pytest.mark.parametrize("warehouse", [w for w in WAREHOUSES if w != "duckdb"])
+def test_a_run_without_credentials_names_the_missing_variable(warehouse, monkeypatch):
+    from dagster import DagsterInstance, DagsterInvalidConfigError
+
+    from fullstory_assets.definitions import build_definitions
+    from fullstory_assets.settings import load_settings
+
+    for name in CONNECTION_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FULLSTORY_WAREHOUSE", warehouse)
+    job = build_definitions(load_settings()).resolve_job_def("fullstory_models")
+    with pytest.raises(DagsterInvalidConfigError) as error:
+        job.execute_in_process(instance=DagsterInstance.ephemeral(), partition_key="2024-03-01")
+    missing = [
+        name for name in REQUIRED_CONNECTION_VARIABLES[warehouse] if name in str(error.value)
+    ]
+    assert missing, str(error.value)
+    assert "is not set" in str(error.value)
