@@ -6,6 +6,7 @@ from dagster import Definitions, in_process_executor
 
 from fullstory_assets.automation.freshness_sensor import todays_partition_freshness_sensor
 from fullstory_assets.automation.jobs import fullstory_models_job
+from fullstory_assets.automation.raw_source import raw_source_definitions
 from fullstory_assets.automation.schedules import hourly_models_schedule
 from fullstory_assets.automation.sensors import late_data_sensor
 from fullstory_assets.automation.view_checks import daily_view_checks_schedule, view_checks_job
@@ -14,6 +15,7 @@ from fullstory_assets.checks.todays_partition import todays_partition_checks
 from fullstory_assets.dbt.assets import fullstory_dbt_models
 from fullstory_assets.dbt.project import fullstory_dbt_project
 from fullstory_assets.dbt.resource import FullstoryDbtCliResource, dbt_launcher
+from fullstory_assets.settings import load_settings
 
 defs = Definitions(
     assets=[fullstory_dbt_models],
@@ -30,6 +32,8 @@ defs = Definitions(
     # a process start per step.
     executor=in_process_executor,
 )
+# In parquet_export mode, the export's load job and sensor (automation/raw_source.py).
+defs = Definitions.merge(defs, raw_source_definitions(load_settings()))
 
 # Everything loaded so far (Dagster, dbt, the definitions: some 250,000 objects) lives as long as
 # the process. Frozen, the garbage collector skips it, in the run's collections and in the full
