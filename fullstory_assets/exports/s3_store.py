@@ -1,8 +1,10 @@
 """An export in S3, read and written with a boto3 client (from ``dagster_aws.s3.S3Resource``).
 
-Each file is streamed with ``get_object`` into a temporary file that DuckDB then reads: measured
-on moto, that is faster than an fsspec filesystem registered on DuckDB (``s3fs``, which also
-pins an older botocore than dagster-aws's boto3), and it holds no whole file in memory.
+Each file is streamed with ``get_object`` into a temporary file that the loader's own parsing
+(DuckDB) reads. Measured on moto: 48 files of 0.1 MB in 0.9 s, where ``s3fs`` registered on
+DuckDB took 8.2 s (many small ranged reads); one 4.4 MB file about even (0.37 s vs 0.29 s).
+``s3fs`` would also pin an older botocore than dagster-aws's boto3. No file is held in memory
+whole, and DuckDB's ``httpfs`` is not needed (it cannot be installed offline).
 """
 
 import shutil
