@@ -6,6 +6,7 @@ from dagster import Definitions, in_process_executor
 
 from fullstory_assets.automation.freshness_sensor import todays_partition_freshness_sensor
 from fullstory_assets.automation.jobs import fullstory_models_job
+from fullstory_assets.automation.raw_source import raw_source_definitions
 from fullstory_assets.automation.schedules import hourly_models_schedule
 from fullstory_assets.automation.sensors import late_data_sensor
 from fullstory_assets.automation.view_checks import daily_view_checks_schedule, view_checks_job
@@ -20,7 +21,7 @@ from fullstory_assets.warehouses.resources import WAREHOUSE_RESOURCE_KEY, wareho
 
 def build_definitions(settings: Settings) -> Definitions:
     """The project's definitions, with dbt's target and the warehouse resource of ``settings``."""
-    return Definitions(
+    project = Definitions(
         assets=[fullstory_dbt_models],
         asset_checks=[bad_input_checks, todays_partition_checks],
         jobs=[fullstory_models_job, view_checks_job],
@@ -38,6 +39,8 @@ def build_definitions(settings: Settings) -> Definitions:
         # a process start per step.
         executor=in_process_executor,
     )
+    # In parquet_export mode, the export's load job and sensor (automation/raw_source.py).
+    return Definitions.merge(project, raw_source_definitions(settings))
 
 
 defs = build_definitions(load_settings())
