@@ -137,7 +137,9 @@ def running_fakesnow(directory: Path) -> Iterator[FakesnowServer]:
         RuntimeError: The server exited or did not answer within a minute.
     """
     if not FAKESNOW.exists():
-        raise RuntimeError(f"{FAKESNOW} is missing: set FULLSTORY_ENGINES_DIR or run `make engines`")
+        raise RuntimeError(
+            f"{FAKESNOW} is missing: set FULLSTORY_ENGINES_DIR or run `make engines`"
+        )
     directory.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     log_path = directory / "fakesnow.log"
