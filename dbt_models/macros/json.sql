@@ -87,7 +87,9 @@
 #}
 {% macro fullstory_snowflake_is_variant(column) %}
     {%- if var('fullstory_skip_json_parse') or not execute -%}{{ return(true) }}{%- endif -%}
-    {%- for raw_column in adapter.get_columns_in_relation(source('fullstory', 'events')) -%}
+    {%- set raw_table = load_relation(source('fullstory', 'events')) -%}
+    {%- if raw_table is none -%}{{ return(true) }}{%- endif -%}
+    {%- for raw_column in adapter.get_columns_in_relation(raw_table) -%}
         {%- if raw_column.name | lower == column | lower -%}
             {{ return(not raw_column.is_string()) }}
         {%- endif -%}
