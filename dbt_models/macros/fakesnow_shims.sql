@@ -21,7 +21,7 @@
     {%- if fullstory_fakesnow() -%}
         {{ return(snowflake__create_table_transient_sql(relation, compiled_code)) }}
     {%- endif -%}
-    {{ return(dbt_snowflake.snowflake__create_table_temporary_sql(relation, compiled_code)) }}
+    {{ return(dbt.snowflake__create_table_temporary_sql(relation, compiled_code)) }}
 {%- endmacro %}
 
 

@@ -27,6 +27,10 @@ HOST = "127.0.0.1"
 # Any account, user and password log in; fakesnow ignores warehouse and role.
 ACCOUNT, USER, PASSWORD, WAREHOUSE, ROLE = "fakesnow", "fake", "snow", "WH1", "R1"
 START_TIMEOUT_SECONDS = 60
+# Not the production default FULLSTORY: fakesnow keeps databases and schemas in one DuckDB
+# namespace, and a database named like the model schema (fullstory) makes every reference to
+# that schema ambiguous ("Ambiguous reference to catalog or schema"), in every database.
+DEFAULT_DATABASE = "FS_DEV"
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class FakesnowServer:
     process: subprocess.Popen
     log_path: Path
 
-    def dbt_env(self, database: str = "FULLSTORY") -> dict[str, str]:
+    def dbt_env(self, database: str = DEFAULT_DATABASE) -> dict[str, str]:
         """Environment for ``dbt --target snowflake`` against this server, in ``database``.
 
         The emulator switch turns on the project's fakesnow shims (macros/emulators/fakesnow.sql).
@@ -63,7 +67,7 @@ class FakesnowServer:
         }
 
     def connect(
-        self, database: str = "FULLSTORY", schema: str | None = None
+        self, database: str = DEFAULT_DATABASE, schema: str | None = None
     ) -> snowflake.connector.SnowflakeConnection:
         """A real connector connection (``qmark`` paramstyle) to this server, in ``database``.
 

@@ -17,8 +17,7 @@ from tests.engines.snowflake.support import read_model, read_table, run_dbt_on
 
 pytestmark = pytest.mark.snowflake
 
-# fakesnow cannot hold a database and a schema of the same name ("Ambiguous reference to catalog
-# or schema"), so the suite does not use the production default FULLSTORY (schema fullstory).
+# Each module builds in its own database of the shared server (never FULLSTORY: server.py).
 DATABASE = "FS_FULL"
 
 
@@ -82,3 +81,25 @@ def test_production_sql_is_snowflake_sql(fakesnow, built, tmp_path):
     assert "within group (order by event_time desc nulls last" in sessions
     assert "dateadd( hour, -12, cast('2024-03-02' as timestamp) )" in sessions
     assert 'parsed_source:"location"."city"::varchar' in compiled["stg_fullstory__events"]
+
+
+def test_production_incremental_run_creates_a_temporary_table(fakesnow, built, tmp_path):
+    """With the emulator switch off, a partition run takes dbt-snowflake's own DDL path.
+
+    The shim in macros/fakesnow_shims.sql overrides the macro that writes a temporary table;
+    off the emulator it must hand over to dbt-snowflake's. fakesnow cannot run that DDL (its
+    gap 1), and the error it returns shows the statement reached it. The failure comes before
+    the delete, so the built table is left as it was.
+    """
+    with pytest.raises(AssertionError, match="TEMPORARY table names can \\*only\\* use"):
+        run_dbt_on(
+            fakesnow,
+            DATABASE,
+            ["run", "--select", "events"],
+            tmp_path,
+            {
+                "FULLSTORY_SNOWFLAKE_EMULATOR": "",
+                "FULLSTORY_PARTITION_START": "2024-03-01",
+                "FULLSTORY_PARTITION_END": "2024-03-02",
+            },
+        )
