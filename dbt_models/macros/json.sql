@@ -27,6 +27,12 @@
     try(json_transform({{ column }}, '{{ tojson(tree) }}'))
 {% endmacro %}
 
+{% macro snowflake__fullstory_parse_json(column, fields) -%}
+    {%- if fullstory_snowflake_is_variant(column) -%}{{ column }}
+    {%- else -%}try_parse_json({{ column }})
+    {%- endif -%}
+{%- endmacro %}
+
 
 {% macro fullstory_json_field(parsed, path, kind) -%}
     {{ return(adapter.dispatch('fullstory_json_field', 'fullstory_assets')(parsed, path, kind)) }}
@@ -46,6 +52,17 @@
     {{ parsed }}{% for part in path %}."{{ part }}"{% endfor %}
 {%- endmacro %}
 
+{% macro snowflake__fullstory_json_field(parsed, path, kind) -%}
+    {#- A VARIANT path. Scalars go through their text, as try_cast takes no VARIANT: a value of
+        the wrong type is NULL, never an error. A JSON null is SQL NULL, as on DuckDB. -#}
+    {%- set value = parsed ~ ':' ~ (path | map('tojson') | join('.')) -%}
+    {%- if kind in ('object', 'array') -%}strip_null_value({{ value }})
+    {%- elif kind == 'boolean' -%}try_cast({{ value }}::varchar as boolean)
+    {%- elif kind == 'integer' -%}try_cast({{ value }}::varchar as bigint)
+    {%- else -%}{{ value }}::varchar
+    {%- endif -%}
+{%- endmacro %}
+
 
 {#- The whole document, minified; NULL when malformed. -#}
 {% macro fullstory_json_document(column) %}
@@ -55,6 +72,30 @@
 {% macro default__fullstory_json_document(column) %}safe.parse_json({{ column }}){% endmacro %}
 
 {% macro duckdb__fullstory_json_document(column) %}try(json({{ column }})){% endmacro %}
+
+{% macro snowflake__fullstory_json_document(column) %}
+    {{- fullstory_parse_json(column, {}) -}}
+{% endmacro %}
+
+
+{#
+  Whether raw column `column` of the events source holds VARIANT, as Snowflake Data Destinations
+  deliver it, rather than JSON text (a copy loaded as VARCHAR). A VARIANT is read as it is: no
+  parse, and nothing can be malformed. Text is parsed with try_parse_json (malformed: NULL).
+  `fullstory_skip_json_parse: true` says VARIANT without looking; otherwise the raw table's
+  column type decides, read when the model runs (VARIANT when the table is not there yet).
+#}
+{% macro fullstory_snowflake_is_variant(column) %}
+    {%- if var('fullstory_skip_json_parse') or not execute -%}{{ return(true) }}{%- endif -%}
+    {%- set raw_table = load_relation(source('fullstory', 'events')) -%}
+    {%- if raw_table is none -%}{{ return(true) }}{%- endif -%}
+    {%- for raw_column in adapter.get_columns_in_relation(raw_table) -%}
+        {%- if raw_column.name | lower == column | lower -%}
+            {{ return(not raw_column.is_string()) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(true) }}
+{% endmacro %}
 
 
 {#- Column `name` of `fields`, read from the parsed document; booleans are never NULL (a missing

@@ -12,13 +12,15 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
 
-install_engine() {  # name, pip requirement
+install_engine() {  # name, pip requirements
     local venv="$engines_dir/$1"
+    shift
     if [ ! -x "$venv/bin/python" ]; then
         "$python" -m venv "$venv"
     fi
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "$2"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "$@"
 }
-install_engine fakesnow "fakesnow[server]==0.12.1"
+# fakesnow 0.12.1 imports snowflake.connector.converter, which connector 5 no longer has.
+install_engine fakesnow "fakesnow[server]==0.12.1" "snowflake-connector-python>=4.8,<5"
 install_engine crucible "crucible-emulator[server]==0.1.0a2"
 install_engine moto "moto[server]==5.2.5"

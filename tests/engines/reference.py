@@ -69,7 +69,7 @@ def build_reference(directory: Path, until: datetime | None = None) -> Reference
     with duckdb.connect(str(db_path)) as conn:  # as the in-process dbt keeps it open
         raw = conn.sql(
             "select * from fullstory_raw.events order by event_id, updated_time"
-        ).fetch_arrow_table()
+        ).to_arrow_table()
     return Reference(db_path, raw)
 
 
