@@ -7,6 +7,7 @@ Any such row is a WARN; more than ``bad_row_max_share`` of the window's rows is 
 import warnings
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from dagster import (
     AssetCheckExecutionContext,
@@ -15,6 +16,7 @@ from dagster import (
     AssetCheckSpec,
     AssetKey,
     PreviewWarning,
+    ResourceParam,
     multi_asset_check,
 )
 
@@ -25,7 +27,6 @@ from fullstory_assets.checks.queries import (
 )
 from fullstory_assets.partitions import event_day_partitions
 from fullstory_assets.settings import Settings, load_settings
-from fullstory_assets.warehouses.resources import WAREHOUSE_RESOURCE_KEY
 
 EVENTS_KEY = AssetKey("events")
 
@@ -55,16 +56,17 @@ with warnings.catch_warnings():
 @multi_asset_check(
     specs=CHECK_SPECS,
     can_subset=True,
-    required_resource_keys={WAREHOUSE_RESOURCE_KEY},
 )
-def bad_input_checks(context: AssetCheckExecutionContext) -> Iterator[AssetCheckResult]:
+def bad_input_checks(
+    context: AssetCheckExecutionContext, warehouse: ResourceParam[Any]
+) -> Iterator[AssetCheckResult]:
     """Count and name bad raw rows of the run's days; see ``DESCRIPTIONS``."""
     settings = load_settings()
     window = context.partition_time_window
     start, end = window.start.replace(tzinfo=None), window.end.replace(tzinfo=None)
     selected = {key.name for key in context.selected_asset_check_keys}
     window_params = {"start": start, "end": end}
-    with getattr(context.resources, WAREHOUSE_RESOURCE_KEY).session() as session:
+    with warehouse.session() as session:
         dialect = session.dialect
         ((window_rows,),) = session.fetchall(window_rows_query(dialect), window_params)
         queries = bad_input_queries(dialect, _raw(settings), settings.max_clock_skew_hours)
