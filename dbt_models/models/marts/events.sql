@@ -3,6 +3,8 @@
     incremental_strategy='partition_window',
     partition_column='event_time',
     partition_window_rows='view',
+    partition_by=fullstory_partition_by('event_time'),
+    cluster_by=fullstory_cluster_by(['event_type', 'device_id']),
     alias=fullstory_model_name('events'),
 ) }}
 
