@@ -28,6 +28,12 @@ RAW_COLUMNS = {
 }
 
 
+def empty_raw() -> pa.Table:
+    """A raw table with no rows, for a warehouse that only needs the table to exist."""
+    arrow_types = {"STRING": pa.string(), "TIMESTAMP": pa.timestamp("us"), "INT64": pa.int64()}
+    return pa.table({name: pa.array([], arrow_types[kind]) for name, kind in RAW_COLUMNS.items()})
+
+
 def load_raw(client, arrow_table: pa.Table, dataset: str = "fullstory_raw") -> None:
     """Replace ``<dataset>.events`` with the rows of ``arrow_table`` (RAW_COLUMNS, any order).
 
@@ -44,6 +50,8 @@ def load_raw(client, arrow_table: pa.Table, dataset: str = "fullstory_raw") -> N
     client.query(
         f"create or replace table {table} ({columns}) partition by timestamp_trunc(event_time, day)"
     ).result()
+    if arrow_table.num_rows == 0:
+        return  # crucible refuses an empty file ("CSV blank line 1"); the table is there
     job = client.load_table_from_file(
         io.BytesIO(_csv(arrow_table)),
         f"{client.project}.{dataset}.events",

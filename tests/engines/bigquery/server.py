@@ -6,6 +6,7 @@ the engines dir being ``$FULLSTORY_ENGINES_DIR`` or ``<repository>/.venv-engines
 engines``). Nothing here imports pytest.
 """
 
+import dataclasses
 import os
 import signal
 import socket
@@ -46,9 +47,12 @@ class CrucibleServer:
 
         oauth-secrets with a dummy token: the emulator checks no credentials, and dbt-bigquery
         then neither looks for application-default credentials nor refreshes the token.
+        FULLSTORY_BIGQUERY_EMULATOR turns on the project's workarounds of crucible's gaps
+        (dbt_models/macros/json.sql).
         """
         return {
             "FULLSTORY_WAREHOUSE": "bigquery",
+            "FULLSTORY_BIGQUERY_EMULATOR": "crucible",
             "BIGQUERY_METHOD": "oauth-secrets",
             "BIGQUERY_TOKEN": "crucible-dummy-token",
             "BIGQUERY_PROJECT": self.project,
@@ -66,6 +70,11 @@ class CrucibleServer:
             credentials=AnonymousCredentials(),
             client_options=ClientOptions(api_endpoint=self.endpoint),
         )
+
+    def in_project(self, project: str) -> "CrucibleServer":
+        """The same server seen from another project: its datasets are a separate namespace,
+        so tests sharing one server do not see each other's tables."""
+        return dataclasses.replace(self, project=project)
 
     def reset(self) -> None:
         """Drop every dataset, table and job (crucible's admin route)."""
