@@ -43,6 +43,8 @@
     {{ return(adapter.dispatch('fullstory_seconds_between', 'fullstory_assets')(start, end)) }}
 {% endmacro %}
 
+{#- BigQuery. Its first argument stays a function call: the emulators' sqlglot turns
+    div(a - b, n) into a - b // n (ENGINES.md §6), and timestamp_diff(...) // n is still right. -#}
 {% macro default__fullstory_seconds_between(start, end) %}
     div(timestamp_diff({{ end }}, {{ start }}, microsecond), 1000000)
 {% endmacro %}

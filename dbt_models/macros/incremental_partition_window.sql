@@ -10,7 +10,8 @@
   The new rows (`temp_relation`) are a temporary table, or without a unique_key a view of the
   model's SQL that the insert computes, after the delete (macros/materializations/incremental.sql).
   The materialization calls it by name (dbt-snowflake accepts custom strategy names); it
-  dispatches, as only some adapters run the statements in a transaction of their own.
+  dispatches, as only some adapters run the statements in a transaction of their own, and
+  BigQuery runs the same replacement as one MERGE (bigquery__, below).
 #}
 {% macro get_incremental_partition_window_sql(arg_dict) %}
     {{ return(adapter.dispatch('get_incremental_partition_window_sql', 'fullstory_assets')(arg_dict)) }}
@@ -44,4 +45,43 @@
     get an explicit transaction, as its own strategies do. -#}
 {% macro snowflake__get_incremental_partition_window_sql(arg_dict) %}
     {{ return(snowflake_dml_explicit_transaction(default__get_incremental_partition_window_sql(arg_dict))) }}
+{% endmacro %}
+
+{#
+  BigQuery: the same replacement as one MERGE, the statement dbt-bigquery runs for a static
+  insert_overwrite of the window's day partitions. `on false` matches nothing, so every row of
+  the window (a constant predicate on the partitioning column: BigQuery prunes the target to
+  those days) is deleted and every new row inserted. With a unique_key, rows of the inserted keys
+  are matched on it instead and replaced wherever they are, whatever their day: the keyed form
+  BigQuery documents, as it would need a subquery in a WHEN condition to delete them by key.
+  The new rows must then have one row per key (BigQuery raises otherwise; the unique test too).
+#}
+{% macro bigquery__get_incremental_partition_window_sql(arg_dict) %}
+    {%- set columns = arg_dict['dest_columns'] | map(attribute='name') | list -%}
+    {%- set quoted = get_quoted_csv(columns) -%}
+    {%- set partition_column = config.require('partition_column') -%}
+    {%- set unique_key = config.get('unique_key') -%}
+    {%- set window = fullstory_partition_window() -%}
+
+    merge into {{ arg_dict['target_relation'] }} as dbt_internal_dest
+    using (select {{ quoted }} from {{ arg_dict['temp_relation'] }}) as dbt_internal_source
+    {% if unique_key -%}
+    on dbt_internal_dest.{{ unique_key }} = dbt_internal_source.{{ unique_key }}
+    when matched then update set
+        {% for column in columns -%}
+        {{ adapter.quote(column) }} = dbt_internal_source.{{ adapter.quote(column) }}
+        {{- ',' if not loop.last }}
+        {% endfor %}
+    {%- else -%}
+    on false
+    {%- endif %}
+    when not matched by source
+        {%- if window is not none %}
+        and dbt_internal_dest.{{ partition_column }}
+            >= cast('{{ window.start }}' as {{ dbt.type_timestamp() }})
+        and dbt_internal_dest.{{ partition_column }}
+            < cast('{{ window.end }}' as {{ dbt.type_timestamp() }})
+        {%- endif %}
+        then delete
+    when not matched then insert ({{ quoted }}) values ({{ quoted }})
 {% endmacro %}

@@ -33,7 +33,7 @@
 
 
 {% macro fullstory_timestamp_add(literal, hours) %}
-    {{ dbt.dateadd('hour', hours, "cast('" ~ literal ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
+    {{ fullstory_add_hours("cast('" ~ literal ~ "' as " ~ dbt.type_timestamp() ~ ")", hours) }}
 {% endmacro %}
 
 

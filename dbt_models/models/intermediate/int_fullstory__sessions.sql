@@ -1,4 +1,9 @@
-{{ config(partition_column='start_time', unique_key='full_session_id') }}
+{{ config(
+    partition_column='start_time',
+    unique_key='full_session_id',
+    partition_by=fullstory_partition_by('start_time'),
+    cluster_by=fullstory_cluster_by(['full_session_id']),
+) }}
 
 {#- One row per session (device_id:session_id), partitioned by the UTC day of its first event.
     Events are read `fullstory_session_lookaround_hours` beyond the window so a session that
@@ -100,7 +105,7 @@ device_events as (
 final as (
     select
         sessions.*,
-        device_events.* exclude (full_session_id, device_event_id)
+        device_events.* {{ fullstory_star_except(['full_session_id', 'device_event_id']) }}
     from sessions
     left join device_events using (full_session_id, device_event_id)
     where

@@ -73,7 +73,7 @@ current_events as (
     where
         event_type is not null
         and event_time >= cast('{{ min_event_time }}' as {{ dbt.type_timestamp() }})
-        and event_time <= {{ dbt.dateadd('hour', max_skew_hours, 'processed_time') }}
+        and event_time <= {{ fullstory_add_hours('processed_time', max_skew_hours) }}
 ),
 
 final as (
