@@ -9,6 +9,7 @@ day through the `partition_window` strategy (delete + insert in the run's transa
 from datetime import date, datetime, timedelta
 
 import duckdb
+import psycopg2
 import pytest
 
 from tests.engines.postgres.load import load_raw
@@ -80,3 +81,41 @@ def test_earlier_sync_gave_different_models(stale_then_partitioned, reference):
 def test_partition_runs_equal_a_full_rebuild(stale_then_partitioned, reference, model):
     _, conn_params = stale_then_partitioned
     assert_matches_duckdb(model, read_relation(conn_params, f"fullstory.{model}"), reference)
+
+
+def test_a_partition_run_replaces_exactly_its_utc_day(postgres, reference, dbt_target):
+    # Rows lost around midnight (UTC) on both sides; the run for the second day restores
+    # exactly the second day's, whatever the session's time zone (a client's PGTZ here).
+    conn_params = create_database(postgres, "boundaries")
+    load_raw(conn_params, reference.raw)
+    dbt_on_postgres(postgres, ["build", "--full-refresh"], dbt_target, database="boundaries")
+    day = DAYS[1]
+    midnight = datetime.combine(day, datetime.min.time())
+    lost = (midnight - timedelta(hours=3), midnight + timedelta(hours=3))
+    with psycopg2.connect(**conn_params) as connection, connection.cursor() as cursor:
+        cursor.execute("set timezone to 'UTC'")
+        cursor.execute(
+            "delete from fullstory.events where event_time >= %s and event_time < %s", lost
+        )
+        assert cursor.rowcount > 0
+    connection.close()
+    window = window_env(day.isoformat(), (day + timedelta(days=1)).isoformat())
+    window |= {"PGTZ": "America/New_York"}  # libpq's session time zone for dbt's connections
+    dbt_on_postgres(postgres, ["build"], dbt_target, database="boundaries", env=window)
+
+    ours = canonical_rows(read_relation(conn_params, "fullstory.events"), "events")
+    expected = canonical_rows(reference.model("events"), "events")
+    start = midnight.isoformat(timespec="microseconds")  # canonical times are naive UTC
+    lost_start = lost[0].isoformat(timespec="microseconds")
+    in_day, before_day = ours["event_time"] >= start, ours["event_time"] < start
+    assert (
+        ours[in_day]
+        .reset_index(drop=True)
+        .equals(expected[expected["event_time"] >= start].reset_index(drop=True))
+    ), "the day's events differ from DuckDB's"
+    untouched = (expected["event_time"] < lost_start) | (expected["event_time"] >= start)
+    assert (
+        ours[before_day]
+        .reset_index(drop=True)
+        .equals(expected[untouched & (expected["event_time"] < start)].reset_index(drop=True))
+    ), "the run touched the day before"

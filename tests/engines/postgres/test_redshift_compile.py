@@ -112,7 +112,8 @@ def test_partitioned_run_reads_the_window_with_dateadd(compiled):
     full = compiled["full"]["int_fullstory__sessions"]
     window = " ".join(compiled["window"]["int_fullstory__sessions"].split())
     assert "dateadd(" not in full  # from scratch: every event
-    assert "dateadd( hour, -12, cast('2024-03-02' as timestamp) )" in window  # the lookaround
+    lookaround = "dateadd( hour, -12, (cast('2024-03-02' as timestamp) at time zone 'UTC') )"
+    assert lookaround in window  # read in UTC, whatever the session's time zone
     assert '"fullstory"."events"' in window  # reuses the events this run rebuilt
 
 

@@ -72,7 +72,7 @@ current_events as (
     from latest_versions
     where
         event_type is not null
-        and event_time >= cast('{{ min_event_time }}' as {{ dbt.type_timestamp() }})
+        and event_time >= {{ fullstory_utc_timestamp(min_event_time) }}
         and event_time <= {{ dbt.dateadd('hour', max_skew_hours, 'processed_time') }}
 ),
 
