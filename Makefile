@@ -3,9 +3,11 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# PostgreSQL and the emulators the warehouse suites start (tests/engines/).
+ENGINES := .venv-engines
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 
-.PHONY: install demo test test-slow lint ui bench bench-quick clean
+.PHONY: install engines demo test test-slow lint ui bench bench-quick clean
 
 install: $(VENV)/.installed
 
@@ -19,10 +21,16 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -c 'import fullstory_assets.dbt.project'
 	touch $@
 
+engines: $(ENGINES)/.installed
+
+$(ENGINES)/.installed: tests/engines/install.sh
+	PYTHON=$(PYTHON) bash tests/engines/install.sh $(ENGINES)
+	touch $@
+
 demo: install
 	$(BIN)/fullstory-assets demo
 
-test: install
+test: install engines
 	$(BIN)/pytest -n 2 --dist loadfile
 
 test-slow: install
@@ -43,4 +51,4 @@ bench-quick: install
 	$(BIN)/python -m bench.run --quick
 
 clean:
-	rm -rf $(VENV) dbt_models/target data
+	rm -rf $(VENV) $(ENGINES) dbt_models/target data

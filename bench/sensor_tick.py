@@ -16,10 +16,12 @@ from pathlib import Path
 import duckdb
 
 from bench.measure import median
-from fullstory_assets.warehouses.changes import SESSIONS_TABLE, _changes_sql, read_changes
-from fullstory_assets.warehouses.duckdb import connect, raw_table_exists
+from fullstory_assets.warehouses.changes import SESSIONS_MODEL, changes_sql, read_changes
+from fullstory_assets.warehouses.dialect import DIALECTS
+from fullstory_assets.warehouses.duckdb import DuckDBWarehouse
 from fullstory_assets.warehouses.raw_events import create_table_sql
 
+SESSIONS_TABLE = f"fullstory.{SESSIONS_MODEL}"
 BASE = "timestamp '2024-01-01 00:00:00'"
 SYNCS_PER_SESSION = 3
 EVENTS_PER_SESSION = 20
@@ -86,10 +88,10 @@ def _grow(db_path: Path, rows: int, per_sync: int) -> float:
 
 def _tick_once(db_path: Path, since: datetime) -> tuple[float, float, int]:
     began = time.perf_counter()
-    with connect(db_path, read_only=True) as conn:
-        raw_table_exists(conn, "fullstory_raw")
+    with DuckDBWarehouse(path=str(db_path)).session() as session:
+        session.relations_in("fullstory_raw")
         queried = time.perf_counter()
-        changes = read_changes(conn, "fullstory_raw", since)
+        changes = read_changes(session, "fullstory_raw", "fullstory", since)
         done = time.perf_counter()
     return done - queried, done - began, changes.rows
 
@@ -112,11 +114,8 @@ def sensor_ticks(work: str, sizes: list[int], rows_per_sync: int, repeats: int) 
                     "select max(updated_time) from fullstory_raw.events where updated_time < ?",
                     [last_sync],
                 ).fetchone()
-                plan = conn.execute(
-                    "explain analyze "
-                    + _changes_sql("fullstory_raw.events", "updated_time > ?", True),
-                    [since],
-                ).fetchall()
+                sql = changes_sql(DIALECTS["duckdb"], "fullstory_raw.events", True, SESSIONS_TABLE)
+                plan = conn.execute("explain analyze " + sql, {"since": since}).fetchall()
             ticks = [_tick_once(db_path, since) for _ in range(repeats)]
             results[str(rows)] = {
                 "raw_rows": rows,

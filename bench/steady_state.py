@@ -57,18 +57,22 @@ def tick(cursor: str, out: str) -> None:
     from fullstory_assets.definitions import defs
     from fullstory_assets.settings import load_settings
     from fullstory_assets.warehouses.changes import read_changes
-    from fullstory_assets.warehouses.duckdb import connect
+    from fullstory_assets.warehouses.duckdb import DuckDBWarehouse
 
     loaded = time.perf_counter()
     settings = load_settings()
     query_times = []
     for _ in range(3):
-        with connect(settings.duckdb_path, read_only=True) as conn:
+        with DuckDBWarehouse(path=str(settings.duckdb_path)).session() as session:
             began = time.perf_counter()
-            changes = read_changes(conn, settings.raw_schema, datetime.fromisoformat(cursor))
+            changes = read_changes(
+                session, settings.raw_schema, "fullstory", datetime.fromisoformat(cursor)
+            )
             query_times.append(round(time.perf_counter() - began, 4))
     with DagsterInstance.get() as instance:
-        context = build_sensor_context(instance=instance, cursor=cursor, definitions=defs)
+        context = build_sensor_context(
+            instance=instance, cursor=cursor, definitions=defs, resources=defs.resources
+        )
         began = time.perf_counter()
         result = late_data_sensor(context)
         evaluation = time.perf_counter() - began

@@ -13,10 +13,14 @@ from time import perf_counter
 from typing import NoReturn
 
 import duckdb
+import pyarrow as pa
 
 from fullstory_assets.demo import demo_command
+from fullstory_assets.exports.s3_store import default_s3_client
+from fullstory_assets.exports.stores import open_store
 from fullstory_assets.loader import LoadError, load_events
 from fullstory_assets.settings import SettingsError, load_settings
+from fullstory_assets.simulate.export import ExportWriteError, export_syncs, export_url
 from fullstory_assets.simulate.history import build_deliveries
 from fullstory_assets.simulate.live import replay_live
 from fullstory_assets.simulate.spec import SimulationSpec
@@ -87,7 +91,16 @@ def _simulate_command(commands: argparse._SubParsersAction) -> None:
         "--live", action="store_true", help="then apply the syncs still to come, one every few s"
     )
     cmd.add_argument("--interval", type=float, default=5.0, help="seconds per live sync (5)")
-    cmd.set_defaults(handler=_simulate)
+    cmd.add_argument(
+        "--format",
+        choices=("duckdb", "parquet"),
+        default="duckdb",
+        help="merge syncs into the DuckDB raw table (default), or write Fullstory's Parquet export",
+    )
+    cmd.add_argument(
+        "--to", help="--format parquet: s3://bucket/prefix or a directory (fullstory_<org_id>/...)"
+    )
+    cmd.set_defaults(handler=_simulate, fail=cmd.error)
 
 
 def _simulate(args: argparse.Namespace) -> int:
@@ -98,8 +111,14 @@ def _simulate(args: argparse.Namespace) -> int:
     # Syncs after the current hour have not happened yet: a simulation of "the last days up to
     # now" leaves them for later runs.
     until = args.until or datetime.now(UTC).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+    if (args.format == "parquet") != (args.to is not None):
+        args.fail("--to goes with --format parquet, and --format parquet needs --to")
+    if args.to is not None and (args.db or args.live):
+        args.fail("--format parquet writes export folders: --db and --live do not apply")
     started = perf_counter()
     deliveries = build_deliveries(spec)
+    if args.to is not None:
+        return _export(args.to, settings.org_id, deliveries, until, started)
     with connect(_db(args)) as conn:
         applied = apply_syncs(conn, settings.raw_schema, deliveries, until=until)
         rows = _table_rows(conn, settings.raw_schema)
@@ -114,6 +133,17 @@ def _simulate(args: argparse.Namespace) -> int:
     if args.live:
         print(f"live: one simulated hourly sync every {args.interval:g} s (Ctrl-C to stop)")
         replay_live(_db(args), settings.raw_schema, deliveries, args.interval)
+    return 0
+
+
+def _export(to: str, org_id: str, deliveries: pa.Table, until: datetime, started: float) -> int:
+    url = export_url(to, org_id)
+    written = export_syncs(deliveries, open_store(url, default_s3_client), until=until)
+    span = f" ({written[0]:%Y-%m-%d %H:%M} .. {written[-1]:%Y-%m-%d %H:%M})" if written else ""
+    print(
+        f"wrote {len(written)} sync folders{span} of {len(sync_times(deliveries))} up to "
+        f"{until:%Y-%m-%d %H:%M} to {url}; {perf_counter() - started:.1f} s"
+    )
     return 0
 
 
@@ -153,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (LoadError, SettingsError) as exc:
+    except (LoadError, SettingsError, ExportWriteError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     except duckdb.IOException as exc:  # e.g. another process holds the DuckDB file

@@ -6,13 +6,18 @@ change is listed here, with its default.
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from fullstory_assets.warehouses.variables import OPTIONAL_CONNECTION_VARIABLES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_models"
-WAREHOUSES = ("duckdb",)
+WAREHOUSES = ("duckdb", "bigquery", "snowflake", "redshift", "postgres")
+# Where the raw table's rows come from: a warehouse sync, or Fullstory's Parquet export folders
+# loaded into the DuckDB warehouse (fullstory_assets/warehouses/parquet_exports.py).
+RAW_SOURCES = ("warehouse", "parquet_export")
 # The schemas dbt writes (profiles.yml, dbt_project.yml); the raw one is a setting.
 MODEL_SCHEMA = "fullstory"
 SEED_SCHEMA = "fullstory_seeds"
@@ -44,6 +49,14 @@ class Settings:
         run_budget_minutes: How long a partition run may take before an asset counts as late.
         bad_row_max_share: Share of a window's rows that may be bad input before a check fails
             with ERROR severity (any bad row is a WARN).
+        connection: The warehouse's optional connection variables
+            (``OPTIONAL_CONNECTION_VARIABLES``), defaults filled in.
+        raw_source: ``warehouse`` (Fullstory syncs into the raw table) or ``parquet_export``
+            (its Parquet export folders are loaded into the DuckDB raw table).
+        export_url: The export's ``.../fullstory_<org_id>/events`` folder, ``s3://bucket/key``
+            or a local directory (``parquet_export`` only).
+        export_settle_minutes: The newest export folder is loaded once its files are this old
+            (a folder with a later one beside it is complete already).
     """
 
     warehouse: str = "duckdb"
@@ -60,6 +73,10 @@ class Settings:
     schedule_minute: int = 10
     run_budget_minutes: int = 30
     bad_row_max_share: float = 0.001
+    connection: Mapping[str, str] = field(default_factory=dict)
+    raw_source: str = "warehouse"
+    export_url: str | None = None
+    export_settle_minutes: int = 10
 
     @property
     def dbt_target(self) -> str:
@@ -103,6 +120,27 @@ def _date(env: Mapping[str, str], name: str, default: date) -> date:
         raise SettingsError(f"{name} must be a date YYYY-MM-DD, got {raw!r}") from exc
 
 
+def _export(env: Mapping[str, str], warehouse: str) -> tuple[str, str | None]:
+    """The raw source and, for ``parquet_export``, the export URL (a local path made absolute)."""
+    source = env.get("FULLSTORY_RAW_SOURCE") or Settings.raw_source
+    if source not in RAW_SOURCES:
+        raise SettingsError(f"FULLSTORY_RAW_SOURCE must be one of {RAW_SOURCES}, got {source!r}")
+    url = env.get("FULLSTORY_EXPORT_URL") or None
+    if source == "warehouse":
+        return source, url
+    if warehouse != "duckdb":  # the export folders are loaded into the embedded file only
+        raise SettingsError("FULLSTORY_RAW_SOURCE=parquet_export needs FULLSTORY_WAREHOUSE=duckdb")
+    if url is None:
+        raise SettingsError("FULLSTORY_RAW_SOURCE=parquet_export needs FULLSTORY_EXPORT_URL")
+    if "://" not in url:
+        return source, str(Path(url).resolve())
+    if not url.startswith("s3://") or not url[len("s3://") :].split("/")[0]:
+        raise SettingsError(
+            f"FULLSTORY_EXPORT_URL must be s3://bucket/prefix or a local directory, got {url!r}"
+        )
+    return source, url.rstrip("/")
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read the settings from ``env`` (default: the process environment).
 
@@ -123,6 +161,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f"FULLSTORY_DUCKDB_PATH must not be named like a schema of the warehouse "
             f"({', '.join(sorted({*MODEL_SCHEMAS, raw_schema}))}), got {duckdb_path!r}"
         )
+    raw_source, export_url = _export(env, warehouse)
     schedule_minute = _int(env, "FULLSTORY_SCHEDULE_MINUTE", defaults.schedule_minute)
     if schedule_minute > 59:
         raise SettingsError(f"FULLSTORY_SCHEDULE_MINUTE must be 0..59, got {schedule_minute}")
@@ -149,4 +188,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         schedule_minute=schedule_minute,
         run_budget_minutes=_int(env, "FULLSTORY_RUN_BUDGET_MINUTES", defaults.run_budget_minutes),
         bad_row_max_share=_share(env, "FULLSTORY_BAD_ROW_MAX_SHARE", defaults.bad_row_max_share),
+        connection={
+            name: env.get(name) or default
+            for name, default in OPTIONAL_CONNECTION_VARIABLES[warehouse].items()
+        },
+        raw_source=raw_source,
+        export_url=export_url,
+        export_settle_minutes=_int(
+            env, "FULLSTORY_EXPORT_SETTLE_MINUTES", defaults.export_settle_minutes
+        ),
     )

@@ -109,12 +109,18 @@ def materialize_days(
     return result
 
 
-def execute_run_request(request, db_path: Path, instance) -> None:
-    """Run a sensor's or schedule's request as the daemon launches it; assert it succeeds."""
+def execute_run_request(
+    request, db_path: Path, instance, definitions=None, env: Mapping[str, str] | None = None
+) -> None:
+    """Run a sensor's or schedule's request as the daemon launches it; assert it succeeds.
+
+    ``definitions`` (default: the project's, on DuckDB) and ``env`` (default: the DuckDB file
+    ``db_path``) choose the warehouse the run builds.
+    """
     from fullstory_assets.definitions import defs
     from fullstory_assets.warehouses.environ import patched_environ
 
-    job = defs.resolve_job_def("fullstory_models")
+    job = (definitions or defs).resolve_job_def("fullstory_models")
     if request.asset_selection is not None:
         # The request's assets and the checks it names.
         checks = request.asset_check_keys
@@ -122,7 +128,7 @@ def execute_run_request(request, db_path: Path, instance) -> None:
             asset_selection=set(request.asset_selection),
             asset_check_selection=None if checks is None else set(checks),
         )
-    with patched_environ({"FULLSTORY_DUCKDB_PATH": str(db_path)}):
+    with patched_environ(env or {"FULLSTORY_DUCKDB_PATH": str(db_path)}):
         result = job.execute_in_process(
             instance=instance,
             partition_key=request.partition_key,

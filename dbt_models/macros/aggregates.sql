@@ -55,6 +55,21 @@
     {%- if data_type -%}cast({{ latest }} as {{ data_type }}){%- else -%}{{ latest }}{%- endif -%}
 {%- endmacro %}
 
+{% macro snowflake__fullstory_last_value(column, order_columns, data_type=none) -%}
+    {#- array_agg skips NULLs, so the first element in the order is the latest non-null value.
+        Elements are VARIANT: cast back by the project's column naming (times end in _time,
+        JSON documents in _properties, the rest are text). NULLs in the order go last, as on
+        DuckDB (Snowflake puts them first when descending). -#}
+    {%- set name = column.split('.')[-1] -%}
+    {%- set cast = '::timestamp_ntz' if name.endswith('_time')
+        else '' if name.endswith('_properties') else '::varchar' -%}
+    {%- set order_by = order_columns | join(' desc nulls last, ') ~ ' desc nulls last' -%}
+    {%- if fullstory_fakesnow() -%}
+        {{ return(fullstory_fakesnow_last_value(column, order_by, cast)) }}
+    {%- endif -%}
+    array_agg({{ column }}) within group (order by {{ order_by }})[0]{{ cast }}
+{%- endmacro %}
+
 
 {#- Whole seconds elapsed from `start` to `end`, rounded down, the same on every warehouse. -#}
 {% macro fullstory_seconds_between(start, end) %}
@@ -77,4 +92,10 @@
 {% macro redshift__fullstory_seconds_between(start, end) %}
     {#- datediff counts boundaries: of microseconds, the exact elapsed time. #}
     cast(floor(datediff(microsecond, {{ start }}, {{ end }}) / 1000000.0) as bigint)
+{% endmacro %}
+
+{% macro snowflake__fullstory_seconds_between(start, end) %}
+    {#- datediff counts unit boundaries crossed: in microseconds, the precision of Fullstory's
+        times (and of every other warehouse's timestamps), that is the exact elapsed time. -#}
+    cast(floor(datediff(microsecond, {{ start }}, {{ end }}) / 1000000) as bigint)
 {% endmacro %}

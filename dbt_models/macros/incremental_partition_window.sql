@@ -9,8 +9,15 @@
   holds it twice, whatever order the two days' runs take.
   The new rows (`temp_relation`) are a temporary table, or without a unique_key a view of the
   model's SQL that the insert computes, after the delete (macros/materializations/incremental.sql).
+  The materialization calls it by name (dbt-snowflake accepts custom strategy names); it
+  dispatches, as only some adapters run the statements in a transaction of their own.
 #}
 {% macro get_incremental_partition_window_sql(arg_dict) %}
+    {{ return(adapter.dispatch('get_incremental_partition_window_sql', 'fullstory_assets')(arg_dict)) }}
+{% endmacro %}
+
+{#- DuckDB's materialization (macros/materializations/incremental.sql) runs it in its transaction. -#}
+{% macro default__get_incremental_partition_window_sql(arg_dict) %}
     {% set target = arg_dict['target_relation'] %}
     {% set source = arg_dict['temp_relation'] %}
     {% set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) %}
@@ -31,4 +38,10 @@
 
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ source }}
+{% endmacro %}
+
+{#- dbt-snowflake's incremental materialization runs in autocommit: the delete and the insert
+    get an explicit transaction, as its own strategies do. -#}
+{% macro snowflake__get_incremental_partition_window_sql(arg_dict) %}
+    {{ return(snowflake_dml_explicit_transaction(default__get_incremental_partition_window_sql(arg_dict))) }}
 {% endmacro %}

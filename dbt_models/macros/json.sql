@@ -45,6 +45,12 @@
     {%- endif -%}
 {% endmacro %}
 
+{% macro snowflake__fullstory_parse_json(column, fields) -%}
+    {%- if fullstory_snowflake_is_variant(column) -%}{{ column }}
+    {%- else -%}try_parse_json({{ column }})
+    {%- endif -%}
+{%- endmacro %}
+
 
 {% macro fullstory_json_field(parsed, path, kind) -%}
     {{ return(adapter.dispatch('fullstory_json_field', 'fullstory_assets')(parsed, path, kind)) }}
@@ -101,6 +107,17 @@
     {%- endif -%}
 {% endmacro %}
 
+{% macro snowflake__fullstory_json_field(parsed, path, kind) -%}
+    {#- A VARIANT path. Scalars go through their text, as try_cast takes no VARIANT: a value of
+        the wrong type is NULL, never an error. A JSON null is SQL NULL, as on DuckDB. -#}
+    {%- set value = parsed ~ ':' ~ (path | map('tojson') | join('.')) -%}
+    {%- if kind in ('object', 'array') -%}strip_null_value({{ value }})
+    {%- elif kind == 'boolean' -%}try_cast({{ value }}::varchar as boolean)
+    {%- elif kind == 'integer' -%}try_cast({{ value }}::varchar as bigint)
+    {%- else -%}{{ value }}::varchar
+    {%- endif -%}
+{%- endmacro %}
+
 {#- `text` as a bigint when it spells a number that fits one (rounded), else NULL, never an
     error; 'true'/'false' are 1/0. `json_type` (optional) is the JSON value's type. -#}
 {% macro fullstory_text_to_bigint(text, json_type=none) -%}
@@ -133,6 +150,30 @@
 {% macro redshift__fullstory_json_document(column) -%}
     {{ redshift__fullstory_parse_json(column, {}) }}
 {%- endmacro %}
+
+{% macro snowflake__fullstory_json_document(column) %}
+    {{- fullstory_parse_json(column, {}) -}}
+{% endmacro %}
+
+
+{#
+  Whether raw column `column` of the events source holds VARIANT, as Snowflake Data Destinations
+  deliver it, rather than JSON text (a copy loaded as VARCHAR). A VARIANT is read as it is: no
+  parse, and nothing can be malformed. Text is parsed with try_parse_json (malformed: NULL).
+  `fullstory_skip_json_parse: true` says VARIANT without looking; otherwise the raw table's
+  column type decides, read when the model runs (VARIANT when the table is not there yet).
+#}
+{% macro fullstory_snowflake_is_variant(column) %}
+    {%- if var('fullstory_skip_json_parse') or not execute -%}{{ return(true) }}{%- endif -%}
+    {%- set raw_table = load_relation(source('fullstory', 'events')) -%}
+    {%- if raw_table is none -%}{{ return(true) }}{%- endif -%}
+    {%- for raw_column in adapter.get_columns_in_relation(raw_table) -%}
+        {%- if raw_column.name | lower == column | lower -%}
+            {{ return(not raw_column.is_string()) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(true) }}
+{% endmacro %}
 
 
 {#-

@@ -1,11 +1,12 @@
 """The late-data sensor: rebuild exactly the partitions that changed raw rows touch."""
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
-import duckdb
 from dagster import (
     DagsterRunStatus,
     DefaultSensorStatus,
+    ResourceParam,
     RunsFilter,
     SensorEvaluationContext,
     SensorResult,
@@ -25,7 +26,7 @@ from fullstory_assets.automation.run_requests import RANGE_END_TAG, RANGE_START_
 from fullstory_assets.partitions import event_day_partitions
 from fullstory_assets.settings import MODEL_SCHEMA, load_settings
 from fullstory_assets.warehouses.changes import read_changes
-from fullstory_assets.warehouses.duckdb import connect, raw_table_exists, relations_in
+from fullstory_assets.warehouses.session import WarehouseUnavailable
 
 
 @sensor(
@@ -35,21 +36,22 @@ from fullstory_assets.warehouses.duckdb import connect, raw_table_exists, relati
     description="Rebuilds the partitions that raw rows changed since the last tick touch: event "
     "days for events, session start days for sessions, however late the change.",
 )
-def late_data_sensor(context: SensorEvaluationContext):
+def late_data_sensor(context: SensorEvaluationContext, warehouse: ResourceParam[Any]):
     """Read changes after the cursor, request their partitions, advance the cursor past them."""
     settings = load_settings()
     since = datetime.fromisoformat(context.cursor) if context.cursor else None
-    if not settings.duckdb_path.exists():
-        return SkipReason(f"no warehouse file yet at {settings.duckdb_path}")
     try:
-        with connect(settings.duckdb_path, read_only=True) as conn:
-            if not raw_table_exists(conn, settings.raw_schema):
+        with warehouse.session() as session:
+            if "events" not in session.relations_in(settings.raw_schema):
                 return SkipReason("the raw events table does not exist yet")
-            changes = read_changes(conn, settings.raw_schema, since)
-            built = relations_in(conn, MODEL_SCHEMA)
-    except duckdb.IOException as exc:
-        # A run is writing the file (DuckDB has one writer): try again next tick, cursor kept.
-        return SkipReason(f"warehouse busy, retrying next tick: {exc}")
+            changes = read_changes(session, settings.raw_schema, MODEL_SCHEMA, since)
+            built = session.relations_in(MODEL_SCHEMA)
+            scanned = getattr(session, "bytes_scanned", None)
+    except WarehouseUnavailable as exc:
+        # No DuckDB file yet, or a run is writing it (one writer): next tick, cursor kept.
+        return SkipReason(f"{exc}; retrying next tick")
+    if scanned is not None:
+        context.log.info(f"change query scanned {scanned:,} bytes")
     if changes.watermark is None:
         return SkipReason(f"no raw rows changed after {since or 'the beginning'}")
     last_day = _last_partition_day()

@@ -7,6 +7,7 @@ Any such row is a WARN; more than ``bad_row_max_share`` of the window's rows is 
 import warnings
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from dagster import (
     AssetCheckExecutionContext,
@@ -15,16 +16,19 @@ from dagster import (
     AssetCheckSpec,
     AssetKey,
     PreviewWarning,
+    ResourceParam,
     multi_asset_check,
 )
 
-from fullstory_assets.checks.queries import BAD_INPUT_QUERIES, OUTSIDE_PARTITIONS_QUERY
+from fullstory_assets.checks.queries import (
+    bad_input_queries,
+    outside_partitions_query,
+    window_rows_query,
+)
 from fullstory_assets.partitions import event_day_partitions
 from fullstory_assets.settings import Settings, load_settings
-from fullstory_assets.warehouses.duckdb import connect
 
 EVENTS_KEY = AssetKey("events")
-FIRST_IDS = 10
 
 DESCRIPTIONS = {
     "malformed_json": "Events whose event_properties or source_properties is not valid JSON "
@@ -53,39 +57,41 @@ with warnings.catch_warnings():
     specs=CHECK_SPECS,
     can_subset=True,
 )
-def bad_input_checks(context: AssetCheckExecutionContext) -> Iterator[AssetCheckResult]:
+def bad_input_checks(
+    context: AssetCheckExecutionContext, warehouse: ResourceParam[Any]
+) -> Iterator[AssetCheckResult]:
     """Count and name bad raw rows of the run's days; see ``DESCRIPTIONS``."""
     settings = load_settings()
     window = context.partition_time_window
     start, end = window.start.replace(tzinfo=None), window.end.replace(tzinfo=None)
     selected = {key.name for key in context.selected_asset_check_keys}
-    with connect(settings.duckdb_path, read_only=True) as conn:
-        (window_rows,) = conn.execute(
-            "select count(*) from fullstory.events where event_time >= ? and event_time < ?",
-            [start, end],
-        ).fetchone()
-        for name, sql in BAD_INPUT_QUERIES.items():
+    window_params = {"start": start, "end": end}
+    with warehouse.session() as session:
+        dialect = session.dialect
+        ((window_rows,),) = session.fetchall(window_rows_query(dialect), window_params)
+        queries = bad_input_queries(dialect, _raw(settings), settings.max_clock_skew_hours)
+        for name, sql in queries.items():
             if name in selected:
-                sql = sql.format(raw=_raw(settings), max_skew_hours=settings.max_clock_skew_hours)
-                rows = conn.execute(sql, [start, end]).fetchall()
-                yield _result(name, rows, window_rows, settings)
+                rows = session.fetchall(sql, window_params)
+                yield _result(name, rows, int(window_rows), settings)
         if "events_outside_partitions" in selected:
             first_day = datetime.combine(settings.start_date, datetime.min.time())
             last_end = event_day_partitions.get_last_partition_window().end.replace(tzinfo=None)
-            rows = conn.execute(
-                OUTSIDE_PARTITIONS_QUERY.format(raw=_raw(settings)), [first_day, last_end]
-            ).fetchall()
-            yield _result("events_outside_partitions", rows, window_rows, settings)
+            rows = session.fetchall(
+                outside_partitions_query(dialect, _raw(settings)),
+                {"first": first_day, "last_end": last_end},
+            )
+            yield _result("events_outside_partitions", rows, int(window_rows), settings)
 
 
 def _raw(settings: Settings) -> str:
     return f"{settings.raw_schema}.events"
 
 
-def _result(
-    name: str, rows: list[tuple[int, list[str]]], window_rows: int, settings: Settings
-) -> AssetCheckResult:
-    ((count, first_ids),) = rows or [(0, [])]
+def _result(name: str, rows: list, window_rows: int, settings: Settings) -> AssetCheckResult:
+    """``rows``: (event id, total count) of the first offending rows, none when there are none."""
+    count = int(rows[0][1]) if rows else 0
+    first_ids = [event_id for event_id, _ in rows]
     share = count / window_rows if window_rows else float(count > 0)
     severe = share > settings.bad_row_max_share
     return AssetCheckResult(
@@ -96,6 +102,6 @@ def _result(
         metadata={
             "bad_rows": count,
             "share_of_window": round(share, 6),
-            "first_event_ids": ", ".join(sorted(first_ids or [])[:FIRST_IDS]) or "none",
+            "first_event_ids": ", ".join(first_ids) or "none",
         },
     )

@@ -11,6 +11,7 @@ from dagster import (
     Failure,
     MaterializeResult,
     Output,
+    ResourceParam,
     RetryRequested,
 )
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -27,6 +28,7 @@ from fullstory_assets.dbt.partial_parse import keep_partial_parse
 from fullstory_assets.dbt.project import fullstory_dbt_project
 from fullstory_assets.dbt.row_counts import RowCounts, row_counts
 from fullstory_assets.dbt.translator import FullstoryTranslator
+from fullstory_assets.dbt.warehouse_costs import warehouse_costs
 from fullstory_assets.partitions import event_day_partitions
 from fullstory_assets.settings import load_settings
 from fullstory_assets.warehouses.environ import patched_environ
@@ -46,7 +48,9 @@ WAREHOUSE_LOCKED = "Could not set lock on file"
     backfill_policy=BackfillPolicy.single_run(),
     pool=WAREHOUSE_POOL,
 )
-def fullstory_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+def fullstory_dbt_models(
+    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: ResourceParam[Any]
+) -> Iterator[Any]:
     """Build the selected models for the run's event days and report rows per model."""
     settings = load_settings()
     environment = settings_env(settings)
@@ -83,10 +87,16 @@ def fullstory_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) ->
     project_target = fullstory_dbt_project.project_dir / fullstory_dbt_project.target_path
     keep_partial_parse(invocation.target_path, project_target)
     prune_invocation_dirs(project_target, prefix=f"{context.op_execution_context.op.name}-")
+    costs = warehouse_costs(invocation.target_path / "run_results.json")
     keys = [_asset_key(context, e) for e in materializations]
-    counts = row_counts(settings, [key.path[-1] for key in keys], window) if window else {}
+    counts = {}
+    if window and keys:
+        with warehouse.session() as session:
+            counts = row_counts(session, [key.path[-1] for key in keys], window)
     for key, event in zip(keys, materializations, strict=True):
-        yield _with_row_counts(context, key, event, counts.get(key.path[-1]))
+        event = _with_row_counts(context, key, event, counts.get(key.path[-1]))
+        cost = costs.get(key.path[-1])
+        yield event.with_metadata({**(event.metadata or {}), **cost}) if cost else event
     yield from other_events
     if not invocation.is_successful():
         error = str(invocation.get_error())

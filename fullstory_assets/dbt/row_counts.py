@@ -1,4 +1,4 @@
-"""Row counts of the run's models, read after dbt has released the DuckDB file.
+"""Row counts of the run's models, read after dbt has finished (and released a DuckDB file).
 
 Only what is cheap and means something for a partition is counted:
 
@@ -17,8 +17,8 @@ from datetime import date, timedelta
 
 from dagster import TimeWindow
 
-from fullstory_assets.settings import MODEL_SCHEMA, SEED_SCHEMA, Settings
-from fullstory_assets.warehouses.duckdb import connect
+from fullstory_assets.settings import MODEL_SCHEMA, SEED_SCHEMA
+from fullstory_assets.warehouses.session import WarehouseSession
 
 SEEDS = ("fullstory_event_types", "fullstory_source_types")
 
@@ -41,12 +41,12 @@ def _window_days(window: TimeWindow) -> list[date]:
 
 
 def row_counts(
-    settings: Settings, models: Iterable[str], window: TimeWindow
+    session: WarehouseSession, models: Iterable[str], window: TimeWindow
 ) -> dict[str, RowCounts]:
     """Counts for the models of ``models`` worth counting (see the module doc); others are left out.
 
     Args:
-        settings: Where the warehouse is.
+        session: An open session on the warehouse.
         models: Names of the models the run materialized.
         window: The run's event-day window.
 
@@ -58,22 +58,22 @@ def row_counts(
     if not counted:
         return {}
     start, end = window.start.replace(tzinfo=None), window.end.replace(tzinfo=None)
+    param = session.dialect.param
     counts: dict[str, RowCounts] = {}
-    with connect(settings.duckdb_path, read_only=True) as conn:
-        for model in counted:
-            schema = SEED_SCHEMA if model in SEEDS else MODEL_SCHEMA
-            (total,) = conn.execute(f"select count(*) from {schema}.{model}").fetchone()
-            column = DAY_COLUMNS.get(model)
-            if column is None:
-                counts[model] = RowCounts(total)
-                continue
-            per_day = dict.fromkeys(_window_days(window), 0)
-            per_day.update(
-                conn.execute(
-                    f"select cast({column} as date), count(*) from {MODEL_SCHEMA}.{model} "
-                    f"where {column} >= ? and {column} < ? group by 1",
-                    [start, end],
-                ).fetchall()
-            )
-            counts[model] = RowCounts(total, per_day)
+    for model in counted:
+        schema = SEED_SCHEMA if model in SEEDS else MODEL_SCHEMA
+        ((total,),) = session.fetchall(f"select count(*) from {schema}.{model}")
+        column = DAY_COLUMNS.get(model)
+        if column is None:
+            counts[model] = RowCounts(int(total))
+            continue
+        per_day = dict.fromkeys(_window_days(window), 0)
+        rows = session.fetchall(
+            f"select cast({column} as date), count(*) from {MODEL_SCHEMA}.{model} "
+            f"where {column} >= {param('start')} and {column} < {param('end')} "
+            f"group by cast({column} as date)",
+            {"start": start, "end": end},
+        )
+        per_day.update({day: int(count) for day, count in rows})
+        counts[model] = RowCounts(int(total), per_day)
     return counts

@@ -1,14 +1,16 @@
 """What changed in the raw table since a watermark, and the event days each model must rebuild.
 
-One query per sensor tick, filtered on ``updated_time`` so the warehouse prunes its scan.
+One query per sensor tick, filtered on ``updated_time`` so the warehouse prunes its scan, in SQL
+every supported warehouse runs (warehouses/dialect.py spells the one type that differs).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-import duckdb
+from fullstory_assets.warehouses.dialect import Dialect
+from fullstory_assets.warehouses.session import WarehouseSession
 
-SESSIONS_TABLE = "fullstory.int_fullstory__sessions"
+SESSIONS_MODEL = "int_fullstory__sessions"
 
 
 @dataclass(frozen=True)
@@ -30,89 +32,110 @@ class RawChanges:
     session_days: frozenset[date]
 
 
-def _changes_sql(raw: str, since_filter: str, with_stored_sessions: bool) -> str:
+def changes_sql(dialect: Dialect, raw: str, since: bool, stored_sessions: str | None) -> str:
+    """The change query: one summary row, then (kind, first day, last day) ranges to rebuild.
+
+    Args:
+        dialect: The warehouse's spelling.
+        raw: The raw events table.
+        since: Whether rows are filtered on ``updated_time > since`` (else: every row).
+        stored_sessions: The session table already built, if any: its start and end days bound
+            where a changed session may now start.
+    """
+    text = dialect.string_type
+    since_filter = f"updated_time > {dialect.param('since')}" if since else "true"
     stored = (
-        f"select full_session_id, start_time, end_time from {SESSIONS_TABLE}"
-        if with_stored_sessions
-        else "select null::varchar as full_session_id, null::timestamp as start_time, "
-        "null::timestamp as end_time where false"
+        f"select full_session_id, start_time, end_time from {stored_sessions}"
+        if stored_sessions
+        else f"select cast(null as {text}) as full_session_id, cast(null as timestamp) as "
+        "start_time, cast(null as timestamp) as end_time from (select 1 as one) as nothing "
+        "where false"
     )
     return f"""
         with changed as (
             select event_time, event_type, updated_time,
-                cast(device_id as varchar) || ':' || cast(session_id as varchar) as full_session_id
+                cast(device_id as {text}) || ':' || cast(session_id as {text}) as full_session_id
             from {raw}
-            where {since_filter}
+            where updated_time is not null and {since_filter}
         ),
         touched as (
             select full_session_id,
-                min(event_time) filter (where event_type is not null) as first_current,
+                min(case when event_type is not null then event_time end) as first_current,
                 min(event_time) as first_changed
             from changed where full_session_id is not null
             group by full_session_id
         ),
         sessions as (
             select touched.*, stored.start_time, stored.end_time
-            from touched left join ({stored}) as stored using (full_session_id)
+            from touched left join ({stored}) as stored
+                on touched.full_session_id = stored.full_session_id
         ),
         session_starts as (
             -- A new session starts at its first current event.
-            select first_current as moment from sessions where start_time is null
+            select first_current as first_moment, first_current as last_moment
+            from sessions where start_time is null
             -- A stored session whose first event is untouched starts at that event or earlier,
             -- and its stored start day must drop the row if it moved.
             union all
-            select least(start_time, coalesce(first_current, start_time)) from sessions
-            where first_changed > start_time
-            union all
-            select start_time from sessions where start_time is not null
+            select least(start_time, coalesce(first_current, start_time)), start_time
+            from sessions where first_changed > start_time
             -- A stored session whose first event changed (nulled, re-synced) may now start at
             -- any of its unchanged events, all within its stored span, or at a changed one.
             union all
-            select unnest(generate_series(
-                date_trunc('day', start_time), date_trunc('day', end_time), interval 1 day))
-            from sessions where first_changed <= start_time
+            select start_time, end_time from sessions where first_changed <= start_time
             union all
-            select first_current from sessions where first_changed <= start_time
+            select first_current, first_current from sessions where first_changed <= start_time
         )
-        select
-            (select max(updated_time) from changed),
-            (select count(*) from changed),
-            (select list(distinct cast(event_time as date)) from changed
-                where event_time is not null),
-            (select list(distinct cast(moment as date)) from session_starts
-                where moment is not null)"""
+        select 'rows', count(*), max(updated_time), cast(null as date), cast(null as date)
+        from changed
+        union all
+        select distinct 'event', 0, cast(null as timestamp), cast(event_time as date),
+            cast(event_time as date)
+        from changed where event_time is not null
+        union all
+        select distinct 'session', 0, cast(null as timestamp), cast(first_moment as date),
+            cast(last_moment as date)
+        from session_starts where first_moment is not null"""
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 def read_changes(
-    conn: duckdb.DuckDBPyConnection, raw_schema: str, since: datetime | None
+    session: WarehouseSession, raw_schema: str, model_schema: str, since: datetime | None
 ) -> RawChanges:
     """Read the raw rows whose ``updated_time`` is after ``since`` (all rows when None).
 
     Args:
-        conn: An open connection to the warehouse file.
+        session: An open warehouse session.
         raw_schema: Schema of the raw ``events`` table.
+        model_schema: Schema of the models (the stored session table, once built).
         since: The watermark already handled.
 
     Returns:
         The changes, with the event days and session start days they affect.
     """
-    since_filter = "updated_time > ?" if since else "updated_time is not null"
-    sql = _changes_sql(f"{raw_schema}.events", since_filter, _table_exists(conn, SESSIONS_TABLE))
-    watermark, rows, event_days, session_days = conn.execute(
-        sql, [since] if since else []
-    ).fetchone()
-    return RawChanges(
-        watermark=watermark,
-        rows=rows,
-        event_days=frozenset(event_days or []),
-        session_days=frozenset(session_days or []),
+    built = SESSIONS_MODEL in session.relations_in(model_schema)
+    sql = changes_sql(
+        session.dialect,
+        f"{raw_schema}.events",
+        since is not None,
+        f"{model_schema}.{SESSIONS_MODEL}" if built else None,
     )
+    rows = session.fetchall(sql, {"since": since} if since is not None else {})
+    watermark, count = None, 0
+    event_days: set[date] = set()
+    session_days: set[date] = set()
+    for kind, changed_rows, latest, first, last in rows:
+        if kind == "rows":
+            watermark, count = latest, int(changed_rows)
+        elif kind == "event":
+            event_days.add(_as_date(first))
+        else:
+            session_days.update(_days(_as_date(first), _as_date(last)))
+    return RawChanges(watermark, count, frozenset(event_days), frozenset(session_days))
 
 
-def _table_exists(conn: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, table = qualified.split(".")
-    (found,) = conn.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, table],
-    ).fetchone()
-    return found > 0
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, datetime) else value

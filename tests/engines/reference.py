@@ -67,7 +67,9 @@ def build_reference(directory: Path, until: datetime | None = None) -> Reference
     )
     run_dbt(["build", "--full-refresh"], db_path)
     with duckdb.connect(str(db_path)) as conn:  # as the in-process dbt keeps it open
-        raw = conn.sql("select * from fullstory_raw.events order by event_id, updated_time").fetch_arrow_table()
+        raw = conn.sql(
+            "select * from fullstory_raw.events order by event_id, updated_time"
+        ).to_arrow_table()
     return Reference(db_path, raw)
 
 

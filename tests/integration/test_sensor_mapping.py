@@ -48,7 +48,9 @@ def _sync(path, rows, synced_at: str) -> None:
 def _tick(path, cursor):
     with patched_environ({"FULLSTORY_DUCKDB_PATH": str(path)}), DagsterInstance.ephemeral() as inst:
         result = late_data_sensor(
-            build_sensor_context(instance=inst, cursor=cursor, definitions=defs)
+            build_sensor_context(
+                instance=inst, cursor=cursor, definitions=defs, resources=defs.resources
+            )
         )
     return result
 

@@ -48,3 +48,47 @@ def test_bad_values_get_a_clear_error(name, value, message):
 def test_a_warehouse_file_named_like_a_schema_is_refused(tmp_path, name):
     with pytest.raises(SettingsError, match="named like a schema"):
         load_settings({"FULLSTORY_DUCKDB_PATH": str(tmp_path / f"{name}.duckdb")})
+
+
+def test_the_raw_source_defaults_to_a_warehouse_sync():
+    settings = load_settings({})
+    assert (settings.raw_source, settings.export_url) == ("warehouse", None)
+    assert settings.export_settle_minutes == 10
+
+
+def test_parquet_export_mode_takes_an_s3_url_or_a_local_directory(tmp_path, monkeypatch):
+    url = "s3://bucket/prefix/fullstory_o-1-na1/events/"
+    settings = load_settings(
+        {
+            "FULLSTORY_RAW_SOURCE": "parquet_export",
+            "FULLSTORY_EXPORT_URL": url,
+            "FULLSTORY_EXPORT_SETTLE_MINUTES": "0",
+        }
+    )
+    assert settings.raw_source == "parquet_export"
+    assert settings.export_url == url.rstrip("/")
+    assert settings.export_settle_minutes == 0
+    monkeypatch.chdir(tmp_path)
+    local = load_settings({"FULLSTORY_RAW_SOURCE": "parquet_export", "FULLSTORY_EXPORT_URL": "x"})
+    assert local.export_url == str(tmp_path / "x")
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"FULLSTORY_RAW_SOURCE": "kafka"}, "FULLSTORY_RAW_SOURCE must be one of"),
+        ({"FULLSTORY_RAW_SOURCE": "parquet_export"}, "needs FULLSTORY_EXPORT_URL"),
+        (
+            {"FULLSTORY_RAW_SOURCE": "parquet_export", "FULLSTORY_EXPORT_URL": "gs://b/p"},
+            "s3://bucket/prefix or a local directory",
+        ),
+        (
+            {"FULLSTORY_RAW_SOURCE": "parquet_export", "FULLSTORY_EXPORT_URL": "s3:///p"},
+            "s3://bucket/prefix",
+        ),
+        ({"FULLSTORY_EXPORT_SETTLE_MINUTES": "soon"}, "whole number"),
+    ],
+)
+def test_bad_raw_source_settings_get_a_clear_error(env, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings(env)

@@ -1,0 +1,23 @@
+"""What the raw table's source adds to the definitions: nothing for a warehouse sync."""
+
+from dagster import Definitions
+from dagster_aws.s3 import S3Resource
+
+from fullstory_assets.automation.export_load import parquet_export_load_job
+from fullstory_assets.automation.export_sensor import parquet_export_sensor
+from fullstory_assets.settings import Settings
+
+
+def raw_source_definitions(settings: Settings) -> Definitions:
+    """The export's load job, its sensor and S3 access in ``parquet_export`` mode, else nothing.
+
+    ``S3Resource()`` leaves the endpoint, region and credentials to boto3, which reads the
+    standard AWS variables (``AWS_ENDPOINT_URL_S3``, ``AWS_ACCESS_KEY_ID``, ...).
+    """
+    if settings.raw_source != "parquet_export":
+        return Definitions()
+    return Definitions(
+        jobs=[parquet_export_load_job],
+        sensors=[parquet_export_sensor],
+        resources={"s3": S3Resource()},
+    )

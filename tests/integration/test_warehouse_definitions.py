@@ -1,0 +1,128 @@
+"""Every FULLSTORY_WAREHOUSE value loads, without a credential, into the same Dagster graph.
+
+Each value runs in its own process (settings are read when the definitions are imported), with
+every connection variable removed from the environment.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from fullstory_assets.settings import PROJECT_ROOT, WAREHOUSES
+from fullstory_assets.warehouses.variables import (
+    OPTIONAL_CONNECTION_VARIABLES,
+    REQUIRED_CONNECTION_VARIABLES,
+)
+
+GRAPH_SCRIPT = """
+import json
+from fullstory_assets.definitions import defs
+graph = defs.resolve_asset_graph()
+print(json.dumps({
+    "assets": sorted(
+        [k.to_user_string(), sorted(p.to_user_string() for p in graph.get(k).parent_keys)]
+        for k in graph.get_all_asset_keys()
+    ),
+    "checks": sorted(f"{k.asset_key.to_user_string()}:{k.name}" for k in graph.asset_check_keys),
+    "jobs": sorted(job.name for job in defs.jobs),
+    "schedules": sorted(s.name for s in defs.schedules),
+    "sensors": sorted(s.name for s in defs.sensors),
+    "warehouse_resource": type(defs.resources["warehouse"]).__name__,
+}))
+"""
+RESOURCE_CLASSES = {
+    "duckdb": "DuckDBWarehouse",
+    "bigquery": "BigQueryWarehouse",
+    "snowflake": "SnowflakeWarehouse",
+    "redshift": "RedshiftWarehouse",
+    "postgres": "RedshiftWarehouse",
+}
+
+
+CONNECTION_VARIABLES = {
+    name
+    for names in (*REQUIRED_CONNECTION_VARIABLES.values(), *OPTIONAL_CONNECTION_VARIABLES.values())
+    for name in names
+}
+
+
+def _environment(warehouse: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in CONNECTION_VARIABLES}
+    env.update(FULLSTORY_WAREHOUSE=warehouse, DAGSTER_HOME=str(PROJECT_ROOT / "dagster_home"))
+    return env
+
+
+def _load(warehouse: str) -> tuple[subprocess.CompletedProcess, dict]:
+    env = _environment(warehouse)
+    validate = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dagster",
+            "definitions",
+            "validate",
+            "-m",
+            "fullstory_assets.definitions",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    graph = subprocess.run(
+        [sys.executable, "-c", GRAPH_SCRIPT],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return validate, json.loads(graph.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def loaded() -> dict[str, tuple[subprocess.CompletedProcess, dict]]:
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(WAREHOUSES, pool.map(_load, WAREHOUSES), strict=True))
+
+
+@pytest.mark.parametrize("warehouse", WAREHOUSES)
+def test_definitions_validate_without_credentials(loaded, warehouse):
+    validate, _ = loaded[warehouse]
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    assert "All code locations passed validation" in validate.stdout + validate.stderr
+
+
+@pytest.mark.parametrize("warehouse", WAREHOUSES)
+def test_the_asset_graph_is_the_same_on_every_warehouse(loaded, warehouse):
+    _, graph = loaded[warehouse]
+    _, on_duckdb = loaded["duckdb"]
+    assert graph.pop("warehouse_resource") == RESOURCE_CLASSES[warehouse]
+    on_duckdb = {k: v for k, v in on_duckdb.items() if k != "warehouse_resource"}
+    assert graph == on_duckdb
+
+
+@pytest.mark.parametrize("warehouse", [w for w in WAREHOUSES if w != "duckdb"])
+def test_a_run_without_credentials_names_the_missing_variable(warehouse, monkeypatch):
+    from dagster import DagsterInstance, DagsterInvalidConfigError
+
+    from fullstory_assets.definitions import build_definitions
+    from fullstory_assets.settings import load_settings
+
+    for name in CONNECTION_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FULLSTORY_WAREHOUSE", warehouse)
+    job = build_definitions(load_settings()).resolve_job_def("fullstory_models")
+    with pytest.raises(DagsterInvalidConfigError) as error:
+        job.execute_in_process(instance=DagsterInstance.ephemeral(), partition_key="2024-03-01")
+    missing = [
+        name for name in REQUIRED_CONNECTION_VARIABLES[warehouse] if name in str(error.value)
+    ]
+    assert missing, str(error.value)
+    assert "is not set" in str(error.value)
