@@ -15,20 +15,6 @@
 {%- endmacro %}
 
 
-{#- After `relation.*`: every column but `columns` (a list of names). -#}
-{% macro fullstory_star_except(columns) -%}
-    {{ return(adapter.dispatch('fullstory_star_except', 'fullstory_assets')(columns)) }}
-{%- endmacro %}
-
-{% macro default__fullstory_star_except(columns) -%}
-    except ({{ columns | join(', ') }})
-{%- endmacro %}
-
-{% macro duckdb__fullstory_star_except(columns) -%}
-    exclude ({{ columns | join(', ') }})
-{%- endmacro %}
-
-
 {#- The layout of a partitioned table: by the UTC day of timestamp `column`, clustered by
     `columns`. Only BigQuery's tables take one (dbt-duckdb would warn: DuckLake only). -#}
 {% macro fullstory_partition_by(column) %}

@@ -29,8 +29,8 @@
     delete from {{ target }}
     {% if window is not none %}
         where (
-            {{ partition_column }} >= cast('{{ window.start }}' as {{ dbt.type_timestamp() }})
-            and {{ partition_column }} < cast('{{ window.end }}' as {{ dbt.type_timestamp() }})
+            {{ partition_column }} >= {{ fullstory_utc_timestamp(window.start) }}
+            and {{ partition_column }} < {{ fullstory_utc_timestamp(window.end) }}
         )
         {% if unique_key %}
             or {{ unique_key }} in (select {{ unique_key }} from {{ source }})
@@ -78,9 +78,9 @@
     when not matched by source
         {%- if window is not none %}
         and dbt_internal_dest.{{ partition_column }}
-            >= cast('{{ window.start }}' as {{ dbt.type_timestamp() }})
+            >= {{ fullstory_utc_timestamp(window.start) }}
         and dbt_internal_dest.{{ partition_column }}
-            < cast('{{ window.end }}' as {{ dbt.type_timestamp() }})
+            < {{ fullstory_utc_timestamp(window.end) }}
         {%- endif %}
         then delete
     when not matched then insert ({{ quoted }}) values ({{ quoted }})

@@ -33,7 +33,25 @@
 
 
 {% macro fullstory_timestamp_add(literal, hours) %}
-    {{ fullstory_add_hours("cast('" ~ literal ~ "' as " ~ dbt.type_timestamp() ~ ")", hours) }}
+    {{ fullstory_add_hours(fullstory_utc_timestamp(literal), hours) }}
+{% endmacro %}
+
+
+{#
+  The UTC time `literal` ('YYYY-MM-DD[ HH:MM:SS]') as a timestamp to compare with event times.
+  Where those are TIMESTAMPTZ (Redshift, PostgreSQL), a plain cast would read the literal in the
+  session's time zone, so a client whose zone is not UTC would shift every partition's bounds.
+#}
+{% macro fullstory_utc_timestamp(literal) %}
+    {{ return(adapter.dispatch('fullstory_utc_timestamp', 'fullstory_assets')(literal)) }}
+{% endmacro %}
+
+{% macro default__fullstory_utc_timestamp(literal) %}
+    {{ return("cast('" ~ literal ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
+{% endmacro %}
+
+{% macro postgres__fullstory_utc_timestamp(literal) %}
+    {{ return("(cast('" ~ literal ~ "' as " ~ dbt.type_timestamp() ~ ") at time zone 'UTC')") }}
 {% endmacro %}
 
 

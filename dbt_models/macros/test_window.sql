@@ -12,8 +12,8 @@
     {%- set tested = (model.attached_node or '').split('.')[-1] -%}
     {%- if window is not none and tested == 'events' -%}
         {%- do filters.append(
-            "event_time >= cast('" ~ window.start ~ "' as " ~ dbt.type_timestamp() ~ ")"
-            ~ " and event_time < cast('" ~ window.end ~ "' as " ~ dbt.type_timestamp() ~ ")") -%}
+            "event_time >= " ~ fullstory_utc_timestamp(window.start)
+            ~ " and event_time < " ~ fullstory_utc_timestamp(window.end)) -%}
     {%- endif -%}
     {%- if filters -%}
         {%- do return("(select * from " ~ relation ~ " where " ~ (filters | join(" and ")) ~ ") dbt_subquery") -%}

@@ -105,7 +105,9 @@ device_events as (
 final as (
     select
         sessions.*,
-        device_events.* {{ fullstory_star_except(['full_session_id', 'device_event_id']) }}
+        {{ fullstory_star_exclude('device_events', ['full_session_id', 'device_event_id'], [
+            'device_event_time', 'device_event_updated_time', 'device_event_processed_time',
+            'device_event_source_type']) }}
     from sessions
     left join device_events using (full_session_id, device_event_id)
     where

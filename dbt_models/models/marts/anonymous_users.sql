@@ -3,6 +3,8 @@
 {#- One row per device that was never identified (no identify event with a user id, ever),
     with its latest session-ending event and latest known device and location values. -#}
 {%- set newest_first = ['-event_seq_num_desc'] -%}
+{#- The type of times computed as text (on Redshift): see fullstory_last_value. -#}
+{%- set timestamp = dbt.type_timestamp() -%}
 
 with
 
@@ -25,7 +27,7 @@ final as (
         {%- for column, last_column in fullstory_device_columns() %}
         {{ fullstory_last_value(column, newest_first) }} as {{ last_column }},
         {%- endfor %}
-        {{ fullstory_last_value('event_time', newest_first) }} as last_event_time,
+        {{ fullstory_last_value('event_time', newest_first, timestamp) }} as last_event_time,
         {{ fullstory_last_value('event_id', newest_first) }} as last_event_id
     from anonymous_devices
     group by id

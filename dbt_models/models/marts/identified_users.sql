@@ -3,6 +3,8 @@
 {#- One row per identified user, described by the device of their latest identify: that device's
     latest session-ending event and its latest known device and location values. -#}
 {%- set newest_first = ['-event_seq_num_desc'] -%}
+{#- The type of times computed as text (on Redshift): see fullstory_last_value. -#}
+{%- set timestamp = dbt.type_timestamp() -%}
 
 with
 
@@ -17,9 +19,9 @@ device_summaries as (
         {{ fullstory_last_value(column, newest_first) }} as {{ column }},
         {%- endfor %}
         {{ fullstory_last_value('event_id', newest_first) }} as event_id,
-        {{ fullstory_last_value('event_time', newest_first) }} as event_time,
-        {{ fullstory_last_value('updated_time', newest_first) }} as updated_time,
-        {{ fullstory_last_value('processed_time', newest_first) }} as processed_time
+        {{ fullstory_last_value('event_time', newest_first, timestamp) }} as event_time,
+        {{ fullstory_last_value('updated_time', newest_first, timestamp) }} as updated_time,
+        {{ fullstory_last_value('processed_time', newest_first, timestamp) }} as processed_time
     from {{ ref('devices') }}
     group by id
 ),

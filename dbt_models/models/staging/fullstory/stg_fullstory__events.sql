@@ -14,6 +14,16 @@
 {%- set max_skew_hours = fullstory_var('fullstory_max_clock_skew_hours') | int -%}
 {%- set device_id = 'cast(device_id as ' ~ dbt.type_string() ~ ')' -%}
 {%- set session_id = 'cast(session_id as ' ~ dbt.type_string() ~ ')' -%}
+{#- An event's versions, newest first: a nulled version first among equal times, then the
+    row's other columns, so versions with identical times resolve the same way everywhere. -#}
+{%- set version_key = ['raw_events.event_id', 'raw_events.event_time'] -%}
+{%- set newest_version_first = [
+    'coalesce(raw_events.updated_time, raw_events.processed_time) desc',
+    'raw_events.processed_time desc',
+    'raw_events.event_type is null desc',
+    'raw_events.source_type desc, raw_events.event_properties desc',
+    'raw_events.source_properties desc, raw_events.device_id desc',
+    'raw_events.session_id desc, raw_events.view_id desc'] -%}
 
 {#- Under 1% of events arrive more than once: only their versions are ranked (ranking every row
     would sort the whole window, JSON text included). The keys are a subquery in both places that
@@ -39,23 +49,13 @@ single_versions as (
 ),
 
 ranked_versions as (
-    select raw_events.*
+    select {{ fullstory_distinct_on(version_key) }}raw_events.*
     from {{ source('fullstory', 'events') }} as raw_events
     inner join (  -- noqa: ST05
         {{ repeated_keys }}
     ) as repeated
         on raw_events.event_id = repeated.event_id and raw_events.event_time = repeated.event_time
-    qualify
-        row_number() over (
-            partition by raw_events.event_id, raw_events.event_time
-            order by
-                coalesce(raw_events.updated_time, raw_events.processed_time) desc,
-                raw_events.processed_time desc,
-                raw_events.event_type is null desc,
-                raw_events.source_type desc, raw_events.event_properties desc,
-                raw_events.source_properties desc, raw_events.device_id desc,
-                raw_events.session_id desc, raw_events.view_id desc
-        ) = 1
+    {{ fullstory_keep_first(version_key, newest_version_first) }}
 ),
 
 latest_versions as (
@@ -72,7 +72,7 @@ current_events as (
     from latest_versions
     where
         event_type is not null
-        and event_time >= cast('{{ min_event_time }}' as {{ dbt.type_timestamp() }})
+        and event_time >= {{ fullstory_utc_timestamp(min_event_time) }}
         and event_time <= {{ fullstory_add_hours('processed_time', max_skew_hours) }}
 ),
 
