@@ -1,12 +1,14 @@
 """BigQuery, through dagster-gcp's ``BigQueryResource``, with the bytes each query scans.
 
 On BigQuery a query costs the bytes it scans: sessions add them up so callers can report them
-(the sensor's tick log, the checks' metadata).
+(the sensor's tick log). Parameters are written into the SQL as typed literals: they are only
+ever timestamps, dates and numbers the project computes (never text from outside), and crucible,
+the BigQuery emulator the tests run on, has no query parameters.
 """
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from dagster_gcp import BigQueryResource
@@ -17,21 +19,22 @@ from google.cloud import bigquery
 
 from fullstory_assets.warehouses.dialect import DIALECTS
 
-_PARAM_TYPES = (
-    (bool, "BOOL"),
-    (int, "INT64"),
-    (float, "FLOAT64"),
-    (datetime, "TIMESTAMP"),
-    (date, "DATE"),
-    (str, "STRING"),
-)
 
+def literal(value: Any) -> str:
+    """``value`` as a BigQuery literal of its type (timestamps in UTC).
 
-def _parameter(name: str, value: Any) -> bigquery.ScalarQueryParameter:
-    for kind, type_name in _PARAM_TYPES:  # datetime before date: it is a date subclass
-        if isinstance(value, kind):
-            return bigquery.ScalarQueryParameter(name, type_name, value)
-    raise TypeError(f"no BigQuery parameter type for {name}={value!r}")
+    Raises:
+        TypeError: Not a timestamp, date or number (text is never inlined).
+    """
+    if isinstance(value, datetime):  # before date: a datetime is a date
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return f"timestamp '{value.isoformat(sep=' ', timespec='microseconds')}'"
+    if isinstance(value, date):
+        return f"date '{value.isoformat()}'"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return repr(value)
+    raise TypeError(f"no BigQuery literal for {value!r}")
 
 
 class BigQuerySession:
@@ -44,11 +47,10 @@ class BigQuerySession:
         self.bytes_scanned = 0
 
     def fetchall(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Sequence[Any]]:
-        """Rows of ``sql`` with ``@name`` parameters bound."""
-        config = bigquery.QueryJobConfig(
-            query_parameters=[_parameter(k, v) for k, v in (params or {}).items()]
-        )
-        job = self._client.query(sql, job_config=config)
+        """Rows of ``sql`` with its ``@name`` placeholders replaced by ``params``' literals."""
+        for name, value in sorted((params or {}).items(), key=lambda item: -len(item[0])):
+            sql = sql.replace(f"@{name}", literal(value))
+        job = self._client.query(sql)
         rows = [tuple(row.values()) for row in job.result()]
         self.bytes_scanned += job.total_bytes_processed or 0
         return rows

@@ -10,7 +10,7 @@ from tests.engines.reference import build_reference
 def crucible(tmp_path_factory):
     """A running crucible server; each test module works in a project of its own."""
     if not crucible_executable().exists():
-        pytest.skip(f"crucible is not installed at {crucible_executable()} (make engines)")
+        pytest.fail(f"crucible is not installed at {crucible_executable()}: run make engines")
     with running_crucible(tmp_path_factory.mktemp("crucible")) as server:
         yield server
 

@@ -1,0 +1,36 @@
+"""The Python side's portable SQL: placeholders and literals per warehouse."""
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from fullstory_assets.checks.queries import bad_input_queries
+from fullstory_assets.warehouses.bigquery import literal
+from fullstory_assets.warehouses.changes import changes_sql
+from fullstory_assets.warehouses.dialect import DIALECTS
+
+
+def test_bigquery_literals_are_typed_and_in_utc():
+    assert literal(datetime(2024, 3, 1, 5, 6, 7, 8)) == "timestamp '2024-03-01 05:06:07.000008'"
+    plus_two = timezone(timedelta(hours=2))
+    assert literal(datetime(2024, 3, 1, 2, tzinfo=plus_two)) == literal(datetime(2024, 3, 1, 0))
+    assert literal(datetime(2024, 3, 1, tzinfo=UTC)) == "timestamp '2024-03-01 00:00:00.000000'"
+    assert literal(date(2024, 3, 1)) == "date '2024-03-01'"
+    assert literal(42) == "42"
+    with pytest.raises(TypeError):
+        literal("x' or true --")
+    with pytest.raises(TypeError):
+        literal(True)
+
+
+@pytest.mark.parametrize("name", sorted(DIALECTS))
+def test_each_dialect_writes_its_own_placeholders(name):
+    dialect = DIALECTS[name]
+    sql = changes_sql(dialect, "raw.events", True, "fullstory.int_fullstory__sessions")
+    assert f"updated_time > {dialect.param('since')}" in sql
+    assert f"as {dialect.string_type})" in sql
+    for query in bad_input_queries(dialect, "raw.events", 24).values():
+        assert dialect.param("start") in query and dialect.param("end") in query
+    others = {DIALECTS[other].param("start") for other in DIALECTS} - {dialect.param("start")}
+    for query in bad_input_queries(dialect, "raw.events", 24).values():
+        assert not any(placeholder in query for placeholder in others)
