@@ -48,6 +48,10 @@ class RedshiftWarehouse(RedshiftClientResource):
         conn = psycopg2.connect(**self.get_client().conn_args)
         try:
             conn.set_session(readonly=True, autocommit=True)
+            with conn.cursor() as cursor:
+                # Event times are TIMESTAMPTZ there: the naive UTC bounds and watermarks the
+                # queries bind must not be read in the server's or the login's time zone.
+                cursor.execute("set time zone 'UTC'")
             yield PostgresSession(conn, DIALECTS[self.dialect])
         finally:
             conn.close()
