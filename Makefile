@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 ENGINES := .venv-engines
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 
-.PHONY: install engines demo test test-slow lint ui bench bench-quick clean
+.PHONY: install engines demo test test-slow lint ui bench bench-quick bench-warehouses clean
 
 install: $(VENV)/.installed
 
@@ -49,6 +49,9 @@ bench: install
 
 bench-quick: install
 	$(BIN)/python -m bench.run --quick
+
+bench-warehouses: install engines
+	$(BIN)/python -m bench.warehouse_runs
 
 clean:
 	rm -rf $(VENV) $(ENGINES) dbt_models/target data

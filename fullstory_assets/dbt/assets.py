@@ -35,6 +35,10 @@ from fullstory_assets.warehouses.environ import patched_environ
 
 # DuckDB takes one writer per file: runs that write it share a pool of one slot.
 WAREHOUSE_POOL = "fullstory_warehouse"
+# So do runs on BigQuery, Redshift and PostgreSQL: dbt's work relations there have fixed names in
+# the model's schema (`<model>__dbt_tmp`, a view's `__dbt_backup`), which two runs of different
+# days would share. Snowflake's are temporary to the run's session: its runs may overlap.
+MODELS_POOL = None if load_settings().warehouse == "snowflake" else WAREHOUSE_POOL
 # What DuckDB says when another process holds the file.
 WAREHOUSE_LOCKED = "Could not set lock on file"
 
@@ -46,7 +50,7 @@ WAREHOUSE_LOCKED = "Could not set lock on file"
     partitions_def=event_day_partitions,
     # A range of days runs as one dbt invocation over the whole window: fixed costs once.
     backfill_policy=BackfillPolicy.single_run(),
-    pool=WAREHOUSE_POOL,
+    pool=MODELS_POOL,
 )
 def fullstory_dbt_models(
     context: AssetExecutionContext, dbt: DbtCliResource, warehouse: ResourceParam[Any]
