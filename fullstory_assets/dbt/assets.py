@@ -26,7 +26,7 @@ from fullstory_assets.dbt.interrupts import dbt_stopped_on_interrupt
 from fullstory_assets.dbt.invocation_dirs import prune_invocation_dirs
 from fullstory_assets.dbt.partial_parse import keep_partial_parse
 from fullstory_assets.dbt.project import fullstory_dbt_project
-from fullstory_assets.dbt.row_counts import RowCounts, row_counts
+from fullstory_assets.dbt.row_counts import DAY_COLUMNS, RowCounts, row_counts
 from fullstory_assets.dbt.translator import FullstoryTranslator
 from fullstory_assets.dbt.warehouse_costs import warehouse_costs
 from fullstory_assets.partitions import event_day_partitions
@@ -99,7 +99,8 @@ def fullstory_dbt_models(
             counts = row_counts(session, [key.path[-1] for key in keys], window)
     for key, event in zip(keys, materializations, strict=True):
         event = _with_row_counts(context, key, event, counts.get(key.path[-1]))
-        cost = costs.get(key.path[-1])
+        # The tables' statements: a view's DDL costs nothing until it is queried.
+        cost = costs.get(key.path[-1]) if key.path[-1] in DAY_COLUMNS else None
         yield event.with_metadata({**(event.metadata or {}), **cost}) if cost else event
     yield from other_events
     if not invocation.is_successful():

@@ -29,7 +29,8 @@ def warehouse_costs(run_results: Path) -> dict[str, dict[str, int]]:
         fields = {
             name: int(response[field])
             for field, name in COST_FIELDS.items()
-            if isinstance(response.get(field), int | float)
+            # PostgreSQL reports -1 rows for a statement that counts none (a view's DDL).
+            if isinstance(response.get(field), int | float) and response[field] >= 0
         }
         if fields and result.get("unique_id", "").startswith("model."):
             costs[result["unique_id"].split(".")[-1]] = fields

@@ -44,3 +44,18 @@ def test_no_run_results_no_costs(tmp_path):
     assert warehouse_costs(tmp_path / "missing.json") == {}
     (tmp_path / "broken.json").write_text("{")
     assert warehouse_costs(tmp_path / "broken.json") == {}
+
+
+def test_a_count_the_adapter_could_not_make_is_left_out(tmp_path):
+    results = tmp_path / "run_results.json"
+    response = {"_message": "CREATE VIEW", "rows_affected": -1}
+    results.write_text(
+        json.dumps(
+            {
+                "results": [
+                    {"unique_id": "model.fullstory_assets.users", "adapter_response": response}
+                ]
+            }
+        )
+    )
+    assert warehouse_costs(results) == {}
