@@ -2,7 +2,7 @@
   Shims for fakesnow, the Snowflake emulator the test suite runs on (DuckDB + sqlglot behind
   Snowflake's REST API; tests/engines/snowflake). Each is valid Snowflake SQL and is active only
   when FULLSTORY_SNOWFLAKE_EMULATOR=fakesnow: production Snowflake never takes these branches.
-  Each names the emulator gap it works around (/work/shared/ENGINES.md §3 lists the first two).
+  Each names the emulator gap it works around (../shared/ENGINES.md §3 lists the first two).
 #}
 {% macro fullstory_fakesnow() %}
     {{ return(env_var('FULLSTORY_SNOWFLAKE_EMULATOR', '') == 'fakesnow') }}

@@ -4,8 +4,8 @@
       select {{ fullstory_distinct_on(keys) }}columns from ... {{ fullstory_keep_first(keys, order_by) }}
   Every warehouse but PostgreSQL filters with QUALIFY; PostgreSQL has none and keeps the first
   row with DISTINCT ON (the select's head) and ORDER BY (its tail). NULLs sort last in a
-  descending order on every warehouse here, as on DuckDB: PostgreSQL and Redshift put them
-  first unless told.
+  descending order on every warehouse here, as on DuckDB and BigQuery: PostgreSQL, Redshift and
+  Snowflake put them first unless told.
 #}
 {% macro fullstory_distinct_on(keys) -%}
     {{ return(adapter.dispatch('fullstory_distinct_on', 'fullstory_assets')(keys)) }}
@@ -32,6 +32,10 @@
 {%- endmacro %}
 
 {% macro redshift__fullstory_keep_first(keys, order_by) -%}
+    {{ default__fullstory_keep_first(keys, fullstory_desc_nulls_last(order_by)) }}
+{%- endmacro %}
+
+{% macro snowflake__fullstory_keep_first(keys, order_by) -%}
     {{ default__fullstory_keep_first(keys, fullstory_desc_nulls_last(order_by)) }}
 {%- endmacro %}
 

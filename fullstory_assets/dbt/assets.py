@@ -33,12 +33,11 @@ from fullstory_assets.partitions import event_day_partitions
 from fullstory_assets.settings import load_settings
 from fullstory_assets.warehouses.environ import patched_environ
 
-# DuckDB takes one writer per file: runs that write it share a pool of one slot.
+# Runs that write the warehouse share a pool of one slot. DuckDB takes one writer per file. On
+# the other warehouses every run also reloads the seeds (truncate, then insert: two overlapping
+# runs could double them) and dbt's work relations have fixed names in the model's schema
+# (`<model>__dbt_tmp` on BigQuery, a view's `__dbt_backup` on PostgreSQL and Redshift).
 WAREHOUSE_POOL = "fullstory_warehouse"
-# So do runs on BigQuery, Redshift and PostgreSQL: dbt's work relations there have fixed names in
-# the model's schema (`<model>__dbt_tmp`, a view's `__dbt_backup`), which two runs of different
-# days would share. Snowflake's are temporary to the run's session: its runs may overlap.
-MODELS_POOL = None if load_settings().warehouse == "snowflake" else WAREHOUSE_POOL
 # What DuckDB says when another process holds the file.
 WAREHOUSE_LOCKED = "Could not set lock on file"
 
@@ -50,7 +49,7 @@ WAREHOUSE_LOCKED = "Could not set lock on file"
     partitions_def=event_day_partitions,
     # A range of days runs as one dbt invocation over the whole window: fixed costs once.
     backfill_policy=BackfillPolicy.single_run(),
-    pool=MODELS_POOL,
+    pool=WAREHOUSE_POOL,
 )
 def fullstory_dbt_models(
     context: AssetExecutionContext, dbt: DbtCliResource, warehouse: ResourceParam[Any]

@@ -64,9 +64,13 @@ class BigQuerySession:
 
 
 class BigQueryWarehouse(BigQueryResource):
-    """BigQuery; ``api_endpoint`` points at another endpoint (an emulator: no credentials)."""
+    """BigQuery, at ``api_endpoint`` if set (a regional or private endpoint, or an emulator).
+
+    Only an emulator (``emulator``) is reached without credentials.
+    """
 
     api_endpoint: str | None = None
+    emulator: bool = False
 
     @contextmanager
     def session(self) -> Iterator[BigQuerySession]:
@@ -75,7 +79,7 @@ class BigQueryWarehouse(BigQueryResource):
             client = bigquery.Client(
                 project=self.project,
                 location=self.location,
-                credentials=AnonymousCredentials(),
+                credentials=AnonymousCredentials() if self.emulator else None,
                 client_options=ClientOptions(api_endpoint=self.api_endpoint),
             )
             try:

@@ -56,11 +56,6 @@ def relations_in(conn: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
     return {name for (name,) in rows}
 
 
-def raw_table_exists(conn: duckdb.DuckDBPyConnection, schema: str) -> bool:
-    """Whether the raw ``events`` table exists yet."""
-    return "events" in relations_in(conn, schema)
-
-
 class DuckDBSession:
     """A read-only ``WarehouseSession`` on the DuckDB file."""
 

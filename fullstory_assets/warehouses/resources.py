@@ -7,24 +7,28 @@ Credentials are ``EnvVar``s, resolved only when a run or a tick uses the resourc
 from dagster import EnvVar
 
 from fullstory_assets.settings import Settings
-from fullstory_assets.warehouses.bigquery import BigQueryWarehouse
 from fullstory_assets.warehouses.duckdb import DuckDBWarehouse
-from fullstory_assets.warehouses.postgres import RedshiftWarehouse
-from fullstory_assets.warehouses.snowflake import SnowflakeWarehouse
 
 WAREHOUSE_RESOURCE_KEY = "warehouse"
 
 
 def warehouse_resource(settings: Settings):
     """The resource for ``settings.warehouse``, configured from the same variables as dbt."""
+    # Each client library is imported only for its warehouse: Snowflake's and Google's take
+    # seconds to import, which every code-server load and run worker would pay.
     options = settings.connection
     if settings.warehouse == "bigquery":
+        from fullstory_assets.warehouses.bigquery import BigQueryWarehouse
+
         return BigQueryWarehouse(
             project=EnvVar("BIGQUERY_PROJECT"),
             location=options["BIGQUERY_LOCATION"],
             api_endpoint=options["BIGQUERY_API_ENDPOINT"] or None,
+            emulator=bool(options["FULLSTORY_BIGQUERY_EMULATOR"]),
         )
     if settings.warehouse == "snowflake":
+        from fullstory_assets.warehouses.snowflake import SnowflakeWarehouse
+
         endpoint = {
             "host": options["SNOWFLAKE_HOST"],
             "port": int(options["SNOWFLAKE_PORT"]),
@@ -41,6 +45,8 @@ def warehouse_resource(settings: Settings):
             additional_snowflake_connection_args=endpoint if endpoint["host"] else None,
         )
     if settings.warehouse in ("redshift", "postgres"):
+        from fullstory_assets.warehouses.postgres import RedshiftWarehouse
+
         prefix = settings.warehouse.upper()
         return RedshiftWarehouse(
             dialect=settings.warehouse,

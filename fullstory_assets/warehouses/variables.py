@@ -1,4 +1,7 @@
-"""The connection variables of each warehouse (read in settings.py, listed in .env.example)."""
+"""The connection variables of each warehouse (listed in .env.example).
+
+settings.py reads the optional ones; Dagster reads the required ones as ``EnvVar``.
+"""
 
 # Each warehouse's connection variables, read by its dbt target (dbt_models/profiles.yml) and its
 # Dagster resource (warehouses/resources.py). Credentials, and what no connection can do without,
@@ -14,7 +17,12 @@ REQUIRED_CONNECTION_VARIABLES = {
 }
 OPTIONAL_CONNECTION_VARIABLES = {
     "duckdb": {},
-    "bigquery": {"BIGQUERY_LOCATION": "US", "BIGQUERY_API_ENDPOINT": ""},
+    "bigquery": {
+        "BIGQUERY_LOCATION": "US",
+        "BIGQUERY_API_ENDPOINT": "",
+        # Set by the tests' BigQuery emulator: no credentials, and its workarounds in dbt.
+        "FULLSTORY_BIGQUERY_EMULATOR": "",
+    },
     "snowflake": {
         "SNOWFLAKE_DATABASE": "FULLSTORY",
         "SNOWFLAKE_WAREHOUSE": "",
