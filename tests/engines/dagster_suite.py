@@ -89,6 +89,20 @@ def events_rows_per_day(result) -> dict[str, int]:
     return counts
 
 
+def assert_range_run_matches_duckdb(engine: EngineHarness, reference: Reference) -> None:
+    """The reference raw table, one range run of its days: models, checks and row counts."""
+    engine.load_raw(reference.raw)
+    first, last = reference_days(reference)
+    result = run_days(engine, engine.definitions(), first, last)
+    assert result.success
+    assert_models_match(engine, reference)
+    checks = check_results(result)
+    assert {"malformed_json", "unique_events_event_id"} <= checks.keys()
+    assert all(checks.values()), {name for name, passed in checks.items() if not passed}
+    expected = reference.model("events").event_time.dt.date.astype(str).value_counts().to_dict()
+    assert events_rows_per_day(result) == expected
+
+
 def replay_on_engine(
     engine: EngineHarness, tmp_path: Path, seed: int, events_per_day: int, actions: int
 ) -> int:

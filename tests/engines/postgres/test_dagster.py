@@ -5,12 +5,8 @@ import pytest
 
 from tests.engines.dagster_suite import (
     EngineHarness,
-    assert_models_match,
-    check_results,
-    events_rows_per_day,
-    reference_days,
+    assert_range_run_matches_duckdb,
     replay_on_engine,
-    run_days,
 )
 from tests.engines.postgres.load import load_raw
 from tests.engines.postgres.runner import create_database, read_relation
@@ -28,17 +24,7 @@ def _harness(postgres, database: str) -> EngineHarness:
 
 
 def test_a_range_run_builds_checks_and_counts_every_model_like_duckdb(postgres, reference):
-    engine = _harness(postgres, "dagster_run")
-    engine.load_raw(reference.raw)
-    first, last = reference_days(reference)
-    result = run_days(engine, engine.definitions(), first, last)
-    assert result.success
-    assert_models_match(engine, reference)
-    checks = check_results(result)
-    assert {"malformed_json", "unique_events_event_id"} <= checks.keys()
-    assert all(checks.values()), {name for name, passed in checks.items() if not passed}
-    expected = reference.model("events").event_time.dt.date.astype(str).value_counts().to_dict()
-    assert events_rows_per_day(result) == expected
+    assert_range_run_matches_duckdb(_harness(postgres, "dagster_run"), reference)
 
 
 def test_late_data_replay_converges_to_duckdbs_full_rebuild(postgres, tmp_path):
