@@ -6,9 +6,11 @@ every connection variable removed from the environment.
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -50,14 +52,24 @@ CONNECTION_VARIABLES = {
 }
 
 
-def _environment(warehouse: str) -> dict[str, str]:
+def _environment(warehouse: str, home: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in CONNECTION_VARIABLES}
-    env.update(FULLSTORY_WAREHOUSE=warehouse, DAGSTER_HOME=str(PROJECT_ROOT / "dagster_home"))
+    env.update(FULLSTORY_WAREHOUSE=warehouse)
+    if home is not None:
+        env.update(DAGSTER_HOME=str(home))
     return env
 
 
-def _load(warehouse: str) -> tuple[subprocess.CompletedProcess, dict]:
-    env = _environment(warehouse)
+def _home(directory: Path) -> Path:
+    """A Dagster home of its own: processes starting together on a new one would race to create
+    its SQLite storage ("table secondary_indexes already exists")."""
+    directory.mkdir()
+    shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", directory)
+    return directory
+
+
+def _load(warehouse: str, home: Path) -> tuple[subprocess.CompletedProcess, dict]:
+    env = _environment(warehouse, home)
     validate = subprocess.run(
         [
             sys.executable,
@@ -87,9 +99,11 @@ def _load(warehouse: str) -> tuple[subprocess.CompletedProcess, dict]:
 
 
 @pytest.fixture(scope="module")
-def loaded() -> dict[str, tuple[subprocess.CompletedProcess, dict]]:
+def loaded(tmp_path_factory) -> dict[str, tuple[subprocess.CompletedProcess, dict]]:
+    root = tmp_path_factory.mktemp("homes")
+    homes = [_home(root / warehouse) for warehouse in WAREHOUSES]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(WAREHOUSES, pool.map(_load, WAREHOUSES), strict=True))
+        return dict(zip(WAREHOUSES, pool.map(_load, WAREHOUSES, homes), strict=True))
 
 
 @pytest.mark.parametrize("warehouse", WAREHOUSES)
