@@ -14,6 +14,8 @@ from fullstory_assets.warehouses.changes import RawChanges
 # view or a seed: cheap, and part of every run so its partitions record the rebuild too.
 EVENTS = AssetKey("events")
 SESSIONS = AssetKey("int_fullstory__sessions")
+# Each partitioned table and the RawChanges field holding the days it must rebuild.
+PARTITIONED_TABLES = {EVENTS: "event_days", SESSIONS: "session_days"}
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ def days_per_table(changes: RawChanges, first: date, last: date) -> dict[AssetKe
     def in_range(days: Iterable[date]) -> set[date]:
         return {day for day in days if first <= day <= last}
 
-    return {EVENTS: in_range(changes.event_days), SESSIONS: in_range(changes.session_days)}
+    return {table: in_range(getattr(changes, days)) for table, days in PARTITIONED_TABLES.items()}
 
 
 def plan_runs(

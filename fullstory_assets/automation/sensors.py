@@ -16,8 +16,7 @@ from dagster import (
 
 from fullstory_assets.automation.jobs import fullstory_models_job
 from fullstory_assets.automation.late_data import (
-    EVENTS,
-    SESSIONS,
+    PARTITIONED_TABLES,
     QueuedRun,
     days_per_table,
     plan_runs,
@@ -62,7 +61,7 @@ def late_data_sensor(context: SensorEvaluationContext, warehouse: ResourceParam[
     last_day = _last_partition_day()
     needed = days_per_table(changes, settings.start_date, last_day)
     graph = context.repository_def.asset_graph
-    always = fullstory_models_job.selection.resolve(graph) - {EVENTS, SESSIONS}
+    always = fullstory_models_job.selection.resolve(graph) - PARTITIONED_TABLES.keys()
     requests = plan_runs(
         needed,
         always,
@@ -71,12 +70,12 @@ def late_data_sensor(context: SensorEvaluationContext, warehouse: ResourceParam[
         # Named, or a run of a subset of the assets would take every check on them, the views'
         # daily tests and today's freshness included.
         checks=fullstory_models_job.selection.resolve_checks(graph),
-        unbuilt=[table for table in (EVENTS, SESSIONS) if table.path[-1] not in built],
+        unbuilt=[table for table in PARTITIONED_TABLES if table.path[-1] not in built],
     )
     context.log.info(
         f"{changes.rows} raw rows changed after {since}, up to {changes.watermark}; "
-        f"events days {sorted(str(d) for d in needed[EVENTS])}, "
-        f"session days {sorted(str(d) for d in needed[SESSIONS])}; {len(requests)} run(s)"
+        + "".join(f"{t.to_user_string()} days {sorted(map(str, d))}, " for t, d in needed.items())
+        + f"{len(requests)} run(s)"
     )
     return SensorResult(run_requests=requests, cursor=changes.watermark.isoformat())
 
