@@ -20,6 +20,7 @@ from fullstory_assets.exports.s3_store import default_s3_client
 from fullstory_assets.exports.stores import open_store
 from fullstory_assets.loader import LoadError, load_events
 from fullstory_assets.settings import SettingsError, load_settings
+from fullstory_assets.simulate.definitions import definitions_command
 from fullstory_assets.simulate.export import ExportWriteError, export_syncs, export_url
 from fullstory_assets.simulate.history import build_deliveries
 from fullstory_assets.simulate.live import replay_live
@@ -166,7 +167,7 @@ def _load(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = [_simulate_command, _load_command, demo_command]
+COMMANDS = [_simulate_command, _load_command, demo_command, definitions_command]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,6 +5,8 @@ from datetime import datetime
 
 import pytest
 
+from fullstory_assets.warehouses.attribution import read_stale_attribution
+from fullstory_assets.warehouses.duckdb import DuckDBWarehouse
 from tests.support import (
     assert_same_models,
     full_refresh_reference,
@@ -54,6 +56,11 @@ def test_range_backfill_equals_day_by_day_equals_rebuild(stale_warehouse, rebuil
     assert result.success
     for day in ("2024-03-03", "2024-03-01", "2024-03-02"):  # any order
         assert materialize_days(daily, day).success
+    # A day's stitched users come from the identifies every day's run stores: the days run
+    # before another day's identifies changed are re-attributed, as the late-data sensor does.
+    for day in sorted(_stale_attribution_days(daily)):
+        assert materialize_days(daily, day.isoformat()).success
+    assert not _stale_attribution_days(daily)
     assert_same_models(model_snapshot(ranged), rebuild)
     assert_same_models(model_snapshot(daily), rebuild)
 
@@ -66,6 +73,11 @@ def test_rerunning_a_partition_is_idempotent(stale_warehouse, rebuild, tmp_path)
     assert result.success
     assert_same_models(model_snapshot(path), before)
     assert_same_models(before, rebuild)
+
+
+def _stale_attribution_days(path) -> frozenset:
+    with DuckDBWarehouse(path=str(path)).session() as session:
+        return read_stale_attribution(session, "fullstory").days
 
 
 def _materializations(result) -> dict[tuple[str, str], dict]:

@@ -213,14 +213,13 @@ def test_anonymous_users_are_the_never_identified_devices_once_each(scenario):
 def test_users_has_one_row_per_user_and_keeps_every_anonymous_user(scenario):
     users = dict(query(scenario, "select user_id, total_sessions from fullstory.users"))
     anonymous = {f"anon_{device}": 1 for device in NEVER_IDENTIFIED} | {"anon_101": 2}
+    # Identity stitching: a device's anonymous sessions belong to the user identified on it.
     assert users == anonymous | {
-        "anon_102": 1,  # its first session, before the identify
-        "alice": 1,
+        "alice": 2,  # device 102's anonymous first session, then the identified one
         "bob": 1,
         "carol": 1,
         "dave": 2,
-        "erin": 1,
-        "anon_107": 6,  # the tied pairs' sessions
+        "erin": 7,  # device 107: its identified session, and the tied pairs' sessions
         "frank": 2,
     }
 

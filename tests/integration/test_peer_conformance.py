@@ -57,11 +57,23 @@ ADDED_EVENT_COLUMNS = [
     "click_dead_count",
     "navigate_reason",
     "has_malformed_json",
+    "defined_event_name",
+    "defined_page_name",
+    "defined_element_name",
 ]
+# Identity stitching: device 12's anonymous session before its identify is the user's.
+STITCHED_USER = "session_device_identify_user_id"
+STITCHED_USER_TOTALS = ["last_event_time", "total_events", "total_sessions"]
+STITCHED_USER_TOTALS += ["total_session_duration", "total_web_events", "total_web_sessions"]
+STITCHED_USER_TOTALS += ["total_click_events", "total_load_events"]
 # Every expected difference: (model, keys, columns, reason). A reason is a heading of
 # docs/peer-differences.md: "peer-bug-<n>" is the bug of PEER_MODELS.md §7 the difference fixes.
 EXPECTED = [
     ("events", [ALL_ROWS], ADDED_EVENT_COLUMNS, "additive"),
+    ("events", [ALL_ROWS], ["stitched_user_id"], "stitching"),
+    ("sessions", [ALL_ROWS], ["stitched_user_id"], "stitching"),
+    ("users", ["anon_12"], [rows(1, 0)], "stitching"),
+    ("users", [STITCHED_USER], STITCHED_USER_TOTALS, "stitching"),
     ("anonymous_users", ["2"], [rows(3, 0)], "peer-bug-1"),
     ("anonymous_users", ["3", "6", "7", "10", "12"], [rows(1, 0)], "peer-bug-1"),
     ("anonymous_users", ["1", "4", "5", "9", "13"], [rows(0, 1)], "peer-bug-1"),

@@ -14,8 +14,13 @@ ASSETS = {
     "identified_users",
     "anonymous_users",
     "users",
+    "int_fullstory__identifies",
+    "device_identities",
     "fullstory_event_types",
     "fullstory_source_types",
+    "fullstory_defined_events",
+    "fullstory_defined_pages",
+    "fullstory_defined_elements",
 }
 BAD_INPUT_CHECKS = {
     "events:malformed_json",

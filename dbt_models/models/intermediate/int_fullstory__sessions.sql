@@ -17,6 +17,9 @@
     'last_browser': 'device_browser', 'last_browser_version': 'device_browser_version',
     'last_ip_address': 'geo_ip_address', 'last_country': 'geo_country',
     'last_region': 'geo_region', 'last_city': 'geo_city', 'last_lat_long': 'geo_lat_long'} -%}
+{#- The columns read, named: events has columns staging lacks, and the two are unioned. -#}
+{%- set columns = (['full_session_id', 'event_id', 'device_id', 'session_id', 'event_type',
+    'user_id', 'url_full_url'] + latest + (attributes.values() | list)) | unique | join(', ') -%}
 
 {#- A partition run that has just rebuilt the same days of events reads them from there, parsed
     once; the hours around the window always come from staging, the current raw table. Only
@@ -27,7 +30,7 @@
 with
 
 window_events as (
-    select *
+    select {{ columns }}
     from {{ ref('events') if reuse_events else ref('stg_fullstory__events') }}
     where full_session_id is not null and {{ fullstory_window_filter('event_time') }}
 ),
@@ -43,7 +46,7 @@ earlier_sessions as (
 
 {# Events after the window count only for the sessions that have events in it. #}
 later_events as (
-    select *
+    select {{ columns }}
     from {{ ref('stg_fullstory__events') }}
     where
         full_session_id in (select window_events.full_session_id from window_events)

@@ -1,12 +1,31 @@
 {{ config(alias=fullstory_model_name('sessions')) }}
 
 {#- One row per session. A view over the partitioned session table, so desc_row_num (a rank
-    across all of a user's sessions) is always current, never a stale stored value. -#}
+    across all of a user's sessions) and stitched_user_id (a late identify on the device can
+    change it) are always current, never stale stored values. -#}
 
 with
 
 sessions as (
     select * from {{ ref('int_fullstory__sessions') }}
+),
+
+spans as (
+    select * from {{ ref('device_identities') }}
+),
+
+stitched as (
+    {#- An identified session belongs to its user; an anonymous one to the device's identity
+        span at its start: the user identified later on the device, or the one before. #}
+    select
+        sessions.*,
+        coalesce(sessions.identified_user_id, spans.user_id) as stitched_user_id
+    from sessions
+    left join spans
+        on
+            sessions.device_id = spans.device_id
+            and (spans.valid_from is null or sessions.start_time >= spans.valid_from)
+            and (spans.valid_to is null or sessions.start_time < spans.valid_to)
 ),
 
 final as (
@@ -44,8 +63,9 @@ final as (
         last_country,
         last_region,
         last_city,
-        last_lat_long
-    from sessions
+        last_lat_long,
+        stitched_user_id
+    from stitched
 )
 
 select * from final

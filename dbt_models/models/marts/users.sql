@@ -1,7 +1,9 @@
 {{ config(alias=fullstory_model_name('users')) }}
 
-{#- One row per user: identified users by user id, anonymous ones as anon_<device_id>, each
-    aggregated over all of their sessions; last_* values are the latest non-null ones. -#}
+{#- One row per person: identified users by user id, with the anonymous sessions stitched to
+    them (sessions.stitched_user_id), so an anonymous-then-identified history counts once; devices
+    never identified as anon_<device_id>. Each aggregates all of its sessions; last_* values are
+    the latest non-null ones. -#}
 {%- set latest = ['end_time', 'start_time', 'full_session_id'] -%}
 {%- set type_totals = [] -%}
 {%- for event_type in fullstory_event_types() -%}
@@ -21,7 +23,7 @@ sessions as (
 
 final as (
     select
-        user_id,
+        coalesce(stitched_user_id, user_id) as user_id,
         max(updated_time) as updated_time,
         max(end_time) as last_event_time,
         {%- for column in last_columns %}
@@ -37,7 +39,7 @@ final as (
         count(case when total_mobile_app_events > 0 then 1 end) as total_mobile_app_sessions,
         {{ type_totals | join(',\n        ') }}
     from sessions
-    group by user_id
+    group by coalesce(stitched_user_id, user_id)
 )
 
 select * from final
