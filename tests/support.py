@@ -58,7 +58,7 @@ def read_table(db_path: Path, relation: str, order_by: str | None = None) -> pd.
         return conn.sql(sql).df()
 
 
-MODEL_TABLES = (*MART_MODELS, "int_fullstory__sessions")
+MODEL_TABLES = (*MART_MODELS, "int_fullstory__sessions", "page_views", "session_paths")
 
 
 def simulate_into(

@@ -14,8 +14,9 @@ from fullstory_assets.warehouses.changes import RawChanges
 # view or a seed: cheap, and part of every run so its partitions record the rebuild too.
 EVENTS = AssetKey("events")
 SESSIONS = AssetKey("int_fullstory__sessions")
+PAGE_VIEWS = AssetKey("page_views")
 # Each partitioned table and the RawChanges field holding the days it must rebuild.
-PARTITIONED_TABLES = {EVENTS: "event_days", SESSIONS: "session_days"}
+PARTITIONED_TABLES = {EVENTS: "event_days", SESSIONS: "session_days", PAGE_VIEWS: "page_view_days"}
 
 
 @dataclass(frozen=True)

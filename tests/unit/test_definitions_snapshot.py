@@ -14,6 +14,8 @@ ASSETS = {
     "identified_users",
     "anonymous_users",
     "users",
+    "page_views",
+    "session_paths",
     "fullstory_event_types",
     "fullstory_source_types",
 }
