@@ -13,12 +13,14 @@
     start in the window (a view crossing midnight lands on its start day only). -#}
 {%- set lookaround_hours = fullstory_var('fullstory_session_lookaround_hours') -%}
 {%- set gap_cap = var('fullstory_page_view_engagement_gap_seconds') | int -%}
+{%- set gap_seconds = fullstory_seconds_between('previous_event_time', 'event_time') | trim -%}
 {%- set columns = ['event_id', 'full_session_id', 'device_id', 'session_id', 'view_id',
     'event_time', 'event_type', 'url_full_url', 'url_host', 'url_path', 'page_title',
     'initial_referrer_full_url'] | join(', ') -%}
-{#- Each is taken from the view's first event (by event_time, event_id) carrying it. -#}
+{#- Each is taken from the view's first event (by event_time, event_id) that carries it. -#}
 {%- set firsts = {'url': 'url_full_url', 'title': 'page_title',
     'referrer': 'initial_referrer_full_url'} -%}
+{%- set in_view = 'partition by full_session_id, view_id order by ' -%}
 {%- set in_session = 'partition by full_session_id order by start_time, view_number' -%}
 {%- set reuse_events = fullstory_partition_window() is not none and is_incremental()
     and ('model.' ~ project_name ~ '.events') in selected_resources %}
@@ -28,7 +30,8 @@ with
 window_events as (
     select {{ columns }}
     from {{ ref('events') if reuse_events else ref('stg_fullstory__events') }}
-    where view_id is not null and full_session_id is not null
+    where
+        view_id is not null and full_session_id is not null
         and {{ fullstory_window_filter('event_time') }}
 ),
 
@@ -36,26 +39,32 @@ window_events as (
 around_events as (
     select {{ columns }}
     from {{ ref('stg_fullstory__events') }}
-    where full_session_id in (select window_events.full_session_id from window_events)
+    where
+        full_session_id in (select window_events.full_session_id from window_events)
         and view_id is not null
         and {{ fullstory_window_filter('event_time', lookaround_hours) }}
         and not ({{ fullstory_window_filter('event_time') }})
 ),
 
+session_events as (
+    select * from window_events
+    union all
+    select * from around_events
+),
+
 ranked as (
     select
+        *,
         {{ dbt.concat(['full_session_id', "':'", 'view_id']) }} as page_view_id,
-        session_events.*,
         {%- for name, column in firsts.items() %}
-        row_number() over (partition by full_session_id, view_id order by
-            case when {{ column }} is null then 1 else 0 end, event_time, event_id) as {{ name }}_rank,
+        row_number() over (
+            {{ in_view }}case when {{ column }} is null then 1 else 0 end, event_time, event_id
+        ) as {{ name }}_rank,
         {%- endfor %}
-        {#- The first event's own time: no gap (least() skips NULLs on some engines). #}
-        coalesce(lag(event_time) over (partition by full_session_id, view_id
-            order by event_time, event_id), event_time) as previous_event_time
-    from (
-        select * from window_events union all select * from around_events
-    ) as session_events
+        {#- The first event's own time, no gap: least() skips NULLs on some engines. #}
+        coalesce(lag(event_time) over ({{ in_view }}event_time, event_id), event_time)
+            as previous_event_time
+    from session_events
 ),
 
 views as (
@@ -73,9 +82,8 @@ views as (
         max(case when referrer_rank = 1 then initial_referrer_full_url end) as initial_referrer,
         min(event_time) as start_time,
         max(event_time) as end_time,
-        {#- Each gap to the view's previous event, in whole seconds rounded down, at most the cap. #}
-        coalesce(sum(least({{ fullstory_seconds_between('previous_event_time', 'event_time') }},
-            {{ gap_cap }})), 0) as engaged_time_seconds,
+        {#- Each gap to the previous event in whole seconds, rounded down, counts up to the cap. #}
+        sum(least({{ gap_seconds }}, {{ gap_cap }})) as engaged_time_seconds,
         count(*) as total_events,
         count(case when event_type = 'click' then 1 end) as total_clicks
     from ranked
@@ -88,8 +96,10 @@ sequenced as (
         row_number() over ({{ in_session }}) as page_view_number,
         url, url_host, url_path,
         {#- The previous page's URL; on the session's entry page, the initial referrer's. #}
-        case when lag(page_view_id) over ({{ in_session }}) is null then initial_referrer
-            else lag(url) over ({{ in_session }}) end as referrer,
+        case
+            when lag(page_view_id) over ({{ in_session }}) is null then initial_referrer
+            else lag(url) over ({{ in_session }})
+        end as referrer,
         title, start_time, end_time,
         {{ fullstory_seconds_between('start_time', 'end_time') }} as time_on_page_seconds,
         engaged_time_seconds, total_events, total_clicks,

@@ -2,6 +2,8 @@
     fullstory_session_path_length), as columns and joined with ' > '. A view over page_views,
     so it is as current as that table. Portable: no ordered string_agg, which differs by engine. -#}
 {%- set length = var('fullstory_session_path_length') | int -%}
+{#- Each known path preceded by ' > ' (the leading one cut below): a view without a URL path
+    leaves no empty step, and a NULL cannot void the whole text. -#}
 {%- set steps = [] -%}
 {%- for k in range(1, length + 1) -%}
     {%- do steps.append('case when path_' ~ k ~ ' is not null then '
@@ -17,20 +19,23 @@ sessions as (
     select
         full_session_id,
         min(start_time) as start_time,
-        count(*) as page_view_count,
         {%- for k in range(1, length + 1) %}
-        max(case when page_view_number = {{ k }} then url_path end) as path_{{ k }}{{ ',' if not loop.last }}
+        max(case when page_view_number = {{ k }} then url_path end) as path_{{ k }},
         {%- endfor %}
+        count(*) as page_view_count
     from page_views
     group by full_session_id
 ),
 
-{#- Each known path preceded by ' > ', then the leading separator cut: a view without a URL path
-    leaves no empty step (a NULL would void the whole text on most engines). -#}
 final as (
     select
-        sessions.*,
-        nullif(substr({{ dbt.concat(steps) }}, 4), '') as path
+        full_session_id,
+        start_time,
+        page_view_count,
+        {%- for k in range(1, length + 1) %}
+        path_{{ k }},
+        {%- endfor %}
+        nullif(substr({{ dbt.concat(steps) }}, 4), '') as path  -- noqa: RF04
     from sessions
 )
 

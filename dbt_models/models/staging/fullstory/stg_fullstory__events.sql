@@ -4,7 +4,8 @@
 {%- set source_fields = fullstory_source_property_fields() -%}
 {%- set event_fields = fullstory_event_property_fields() -%}
 {#- The package's columns in its order, then ours. -#}
-{%- set peer_source_columns = source_fields.keys() | reject('in', ['page_definition_id', 'page_title']) -%}
+{%- set peer_source_columns = source_fields.keys()
+    | reject('in', ['page_definition_id', 'page_title']) -%}
 {%- set peer_event_columns = [
     'target_text', 'target_masked', 'target_raw_selector', 'target_element_properties',
     'element_definition_id', 'additional_element_definition_ids',
