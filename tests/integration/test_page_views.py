@@ -89,35 +89,37 @@ def at(text: str) -> datetime:
 
 
 # page_view_id -> the COLUMNS, before the late click arrives.
+# fmt: off
 EXPECTED = {
     # / : 10:00:00 → 10:01:05.5 is 65 s (rounded down); engaged: gaps 10 s, 50 s capped at 30 s,
     # 5.5 s rounded down to 5 s = 45 s; 4 events, 2 clicks (s2, s3); the entry page, referred by
     # the initial referrer.
     "1:1:11": (1, "/", GOOGLE, "Home", at("1 10:00:00"), at("1 10:01:05.5"), 65, 45, 4, 2,
-               True, False, None, "/search"),  # fmt: skip
+               True, False, None, "/search"),
     # /search: 10:02:00 → 10:02:20 = 20 s, one gap of 20 s; referred by the previous page.
     "1:1:12": (2, "/search", page("/"), "Search", at("1 10:02:00"), at("1 10:02:20"), 20, 20, 2, 0,
-               False, False, "/", "/cart"),  # fmt: skip
+               False, False, "/", "/cart"),
     # /cart: a single event: no time on page, the session's exit.
     "1:1:13": (3, "/cart", page("/search"), "Cart", at("1 10:05:00"), at("1 10:05:00"), 0, 0, 1, 0,
-               False, True, "/search", None),  # fmt: skip
+               False, True, "/search", None),
     # Crosses midnight: 23:59:50 → 00:00:20 = 30 s, gaps 25 s + 5 s; direct visit: no referrer.
     "2:5:21": (1, "/p/rain-shell", None, "Product Detail", at("1 23:59:50"), at("2 00:00:20"), 30,
-               30, 3, 2, True, False, None, "/cart"),  # fmt: skip
+               30, 3, 2, True, False, None, "/cart"),
     # March 2nd's view of a session begun on March 1st: its neighbours come from that day.
     "2:5:22": (2, "/cart", page("/p/rain-shell"), "Cart", at("2 00:01:00"), at("2 00:01:00"), 0, 0,
-               1, 0, False, True, "/p/rain-shell", None),  # fmt: skip
+               1, 0, False, True, "/p/rain-shell", None),
     # Same start: view 9 is first (9 < 10 as numbers).
     "4:1:9": (1, "/account", None, "Account", at("1 12:00:00"), at("1 12:00:00"), 0, 0, 1, 0,
-              True, False, None, "/help"),  # fmt: skip
+              True, False, None, "/help"),
     "4:1:10": (2, "/help", page("/account"), "Help Center", at("1 12:00:00"), at("1 12:00:00"), 0,
-               0, 1, 0, False, True, "/account", None),  # fmt: skip
+               0, 1, 0, False, True, "/account", None),
 }
 # The late click at 10:02:40: /search now lasts 40 s (gaps 20 s + 20 s), 3 events, 1 click.
 AFTER_LATE = EXPECTED | {
     "1:1:12": (2, "/search", page("/"), "Search", at("1 10:02:00"), at("1 10:02:40"), 40, 40, 3, 1,
-               False, False, "/", "/cart"),  # fmt: skip
+               False, False, "/", "/cart"),
 }
+# fmt: on
 PATHS = {  # full_session_id -> (page_view_count, path_1, path_3, path)
     "1:1": (3, "/", "/cart", "/ > /search > /cart"),
     "2:5": (2, "/p/rain-shell", None, "/p/rain-shell > /cart"),
