@@ -63,6 +63,8 @@ MODEL_TABLES = (
     "int_fullstory__sessions",
     "int_fullstory__identifies",
     "device_identities",
+    "page_views",
+    "session_paths",
 )
 
 

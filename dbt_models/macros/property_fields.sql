@@ -15,6 +15,9 @@
         {% endfor %}
     {% endfor %}
     {% do fields.update({'page_definition_id': [['page_definition_id'], 'string']}) %}
+    {#- The page's title (PEER_MODELS.md §9.6: Ready-to-Analyze's SOURCE_PROPERTIES.title,
+        read at the raw key of the same name). -#}
+    {% do fields.update({'page_title': [['title'], 'string']}) %}
     {{ return(fields) }}
 {% endmacro %}
 

@@ -15,8 +15,14 @@ from fullstory_assets.warehouses.changes import RawChanges
 EVENTS = AssetKey("events")
 SESSIONS = AssetKey("int_fullstory__sessions")
 IDENTIFIES = AssetKey("int_fullstory__identifies")
+PAGE_VIEWS = AssetKey("page_views")
 # Each partitioned table and the RawChanges field holding the days it must rebuild.
-PARTITIONED_TABLES = {EVENTS: "event_days", SESSIONS: "session_days", IDENTIFIES: "event_days"}
+PARTITIONED_TABLES = {
+    EVENTS: "event_days",
+    SESSIONS: "session_days",
+    IDENTIFIES: "event_days",
+    PAGE_VIEWS: "page_view_days",
+}
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ DAY_COLUMNS = {
     "events": "event_time",
     "int_fullstory__sessions": "start_time",
     "int_fullstory__identifies": "event_time",
+    "page_views": "start_time",
 }
 
 

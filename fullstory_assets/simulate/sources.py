@@ -1,8 +1,8 @@
 """``source_properties`` JSON: where an event came from (agent, location, page, referrer).
 
 Like the product, not every event carries every field: the user agent, location and initial
-referrer come with the events that open a page (navigate, load); other events carry the page's
-URL or nothing at all (``{}``).
+referrer come with the events that open a page (navigate, load), and so does the page's
+``title`` (its name in the catalog); other events carry the page's URL or nothing at all (``{}``).
 """
 
 import numpy as np
@@ -13,11 +13,13 @@ from fullstory_assets.simulate.catalog import (
     APP_AGENTS,
     APP_SCREENS,
     LOCATIONS,
+    PAGES,
     REFERRERS,
     URL_VARIANTS,
     URLS,
     WEB_AGENTS,
     WEB_PAGES,
+    dumps,
 )
 from fullstory_assets.simulate.facts import Facts
 from fullstory_assets.simulate.people import user_ids
@@ -29,6 +31,9 @@ HEADS = {
     WEB: '{"entrypoint":"web client","origin":"dom","integration":"fs"',
     MOBILE: '{"entrypoint":"mobile app","origin":"app","integration":"fs"',
 }
+
+# Each page's name as a JSON string: the ``title`` of the events that open it.
+TITLES = [dumps(name) for _path, name, _definition in PAGES]
 
 
 def draw_views(rng: np.random.Generator, view_kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -92,6 +97,9 @@ def source_properties(
         context.take(pa.array(session[full])),
         ",",
         take(URLS, view_url[full]),
+        ',"title":',
+        # A URL index is page-major (catalog.URLS): the page is its quotient by the variants.
+        take(TITLES, view_url[full] // len(URL_VARIANTS)),
         "}",
     )
     # Without the session context a source is one of few strings: pick them from a catalog.

@@ -24,12 +24,18 @@ class RawChanges:
         session_days: Start days of the sessions they belong to, before and after the change:
             the session partitions to rebuild (a row after midnight can change a session that
             started the day before; a nulled first event moves a session's start later).
+        page_view_days: For each touched session, every day from its stored start (or its first
+            changed event, if earlier) to its stored end (or its last changed event, if later):
+            the page view partitions to rebuild, since a change anywhere in a session can change
+            any of its views (neighbours, entry and exit). A session not stored yet: the days
+            between its first and last changed event.
     """
 
     watermark: datetime | None
     rows: int
     event_days: frozenset[date]
     session_days: frozenset[date]
+    page_view_days: frozenset[date] = frozenset()
 
 
 def changes_sql(dialect: Dialect, raw: str, since: bool, stored_sessions: str | None) -> str:
@@ -61,7 +67,8 @@ def changes_sql(dialect: Dialect, raw: str, since: bool, stored_sessions: str | 
         touched as (
             select full_session_id,
                 min(case when event_type is not null then event_time end) as first_current,
-                min(event_time) as first_changed
+                min(event_time) as first_changed,
+                max(event_time) as last_changed
             from changed where full_session_id is not null
             group by full_session_id
         ),
@@ -85,6 +92,16 @@ def changes_sql(dialect: Dialect, raw: str, since: bool, stored_sessions: str | 
             select start_time, end_time from sessions where first_changed <= start_time
             union all
             select first_current, first_current from sessions where first_changed <= start_time
+        ),
+        page_view_spans as (
+            -- Each side falls back on the other when NULL: least()/greatest() skip NULLs on
+            -- PostgreSQL only.
+            select
+                least(coalesce(start_time, first_changed), coalesce(first_changed, start_time))
+                    as first_moment,
+                greatest(coalesce(end_time, last_changed), coalesce(last_changed, end_time))
+                    as last_moment
+            from sessions
         )
         select 'rows', count(*), max(updated_time), cast(null as date), cast(null as date)
         from changed
@@ -95,7 +112,11 @@ def changes_sql(dialect: Dialect, raw: str, since: bool, stored_sessions: str | 
         union all
         select distinct 'session', 0, cast(null as timestamp), cast(first_moment as date),
             cast(last_moment as date)
-        from session_starts where first_moment is not null"""
+        from session_starts where first_moment is not null
+        union all
+        select distinct 'page_view', 0, cast(null as timestamp), cast(first_moment as date),
+            cast(last_moment as date)
+        from page_view_spans where first_moment is not null"""
 
 
 def _days(first: date, last: date) -> list[date]:
@@ -114,7 +135,7 @@ def read_changes(
         since: The watermark already handled.
 
     Returns:
-        The changes, with the event days and session start days they affect.
+        The changes, with the event days, session start days and page view days they affect.
     """
     built = SESSIONS_MODEL in session.relations_in(model_schema)
     sql = changes_sql(
@@ -127,14 +148,23 @@ def read_changes(
     watermark, count = None, 0
     event_days: set[date] = set()
     session_days: set[date] = set()
+    page_view_days: set[date] = set()
     for kind, changed_rows, latest, first, last in rows:
         if kind == "rows":
             watermark, count = latest, int(changed_rows)
         elif kind == "event":
             event_days.add(_as_date(first))
-        else:
+        elif kind == "session":
             session_days.update(_days(_as_date(first), _as_date(last)))
-    return RawChanges(watermark, count, frozenset(event_days), frozenset(session_days))
+        else:
+            page_view_days.update(_days(_as_date(first), _as_date(last)))
+    return RawChanges(
+        watermark,
+        count,
+        frozenset(event_days),
+        frozenset(session_days),
+        frozenset(page_view_days),
+    )
 
 
 def _as_date(value) -> date:

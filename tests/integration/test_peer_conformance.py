@@ -51,6 +51,7 @@ SESSIONS = ["1:1", "2:2", "3:3", "4:4", "5:5", "6:6", "7:7", "8:8", "9:9"]
 SESSIONS += ["10:1", "10:2", "11:1", "12:1", "12:2", "13:13"]
 ADDED_EVENT_COLUMNS = [
     "page_definition_id",
+    "page_title",
     "event_definition_id",
     "custom_event_name",
     "click_rage_count",

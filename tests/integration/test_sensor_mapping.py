@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytest
 from dagster import DagsterInstance, build_sensor_context
 
-from fullstory_assets.automation.late_data import EVENTS, SESSIONS
+from fullstory_assets.automation.late_data import EVENTS, PAGE_VIEWS, SESSIONS
 from fullstory_assets.automation.run_requests import RANGE_END_TAG, RANGE_START_TAG
 from fullstory_assets.automation.sensors import late_data_sensor
 from fullstory_assets.definitions import defs
@@ -64,9 +64,9 @@ def _days(request) -> set[date]:
 
 
 def _plan(result) -> dict:
-    plan: dict = {EVENTS: set(), SESSIONS: set()}
+    plan: dict = {EVENTS: set(), SESSIONS: set(), PAGE_VIEWS: set()}
     for request in result.run_requests:
-        for table in (EVENTS, SESSIONS):
+        for table in plan:
             if table in request.asset_selection:
                 plan[table] |= _days(request)
     return plan
@@ -77,9 +77,11 @@ def built(tmp_path):
     path = tmp_path / "warehouse.duckdb"
     _sync(path, ROWS, "2024-05-03 13:00:00")
     first = _tick(path, None)
+    # Sessions not stored yet: page views rebuild the days of their changed events.
     assert _plan(first) == {
         EVENTS: {date(2024, 5, 1), date(2024, 5, 3)},
         SESSIONS: {date(2024, 5, 1), date(2024, 5, 3)},
+        PAGE_VIEWS: {date(2024, 5, 1), date(2024, 5, 3)},
     }
     assert materialize_days(path, "2024-05-01", "2024-05-03").success
     return path, first.cursor
@@ -90,8 +92,14 @@ def test_a_late_event_after_midnight_rebuilds_the_sessions_start_day(built):
     _sync(path, [("a3", "2024-05-02 00:20:00", "2024-05-02 05:00:00", 1, 1, "click")],
           "2024-05-04 09:00:00")  # fmt: skip
     result = _tick(path, cursor)
-    # events: the day of the late event; sessions: the day its session started.
-    assert _plan(result) == {EVENTS: {date(2024, 5, 2)}, SESSIONS: {date(2024, 5, 1)}}
+    # events: the day of the late event; sessions: the day its session started; page views:
+    # both, from the stored start to the late event (the entry view on May 1st is no longer
+    # the exit, and the late event may open a view of its own on May 2nd).
+    assert _plan(result) == {
+        EVENTS: {date(2024, 5, 2)},
+        SESSIONS: {date(2024, 5, 1)},
+        PAGE_VIEWS: {date(2024, 5, 1), date(2024, 5, 2)},
+    }
     assert result.cursor == datetime(2024, 5, 4, 9).isoformat()
 
 
@@ -106,6 +114,7 @@ def test_a_nulled_first_event_moves_the_session_start_and_rebuilds_both_days(bui
     plan = _plan(_tick(path, cursor))
     assert plan[SESSIONS] == {date(2024, 5, 1), date(2024, 5, 2)}
     assert plan[EVENTS] == {date(2024, 5, 1), date(2024, 5, 2)}
+    assert plan[PAGE_VIEWS] == {date(2024, 5, 1), date(2024, 5, 2)}
 
 
 def test_nothing_changed_means_no_run(built):
@@ -121,6 +130,7 @@ def test_an_earlier_late_event_moves_the_start_back_and_clears_the_old_day(built
     assert _plan(_tick(path, cursor)) == {
         EVENTS: {date(2024, 5, 2)},
         SESSIONS: {date(2024, 5, 2), date(2024, 5, 3)},
+        PAGE_VIEWS: {date(2024, 5, 2), date(2024, 5, 3)},
     }
 
 
@@ -138,3 +148,21 @@ def test_first_tick_on_a_new_warehouse_builds_both_tables_in_every_run(tmp_path)
             execute_run_request(request, path, instance)
     expected = full_refresh_reference(path, tmp_path / "rebuild.duckdb")
     assert_same_models(model_snapshot(path), expected)
+
+
+def test_a_change_before_midnight_rebuilds_the_page_views_after_it(built):
+    path, cursor = built
+    # Session 1:1 now runs into May 2nd with a page of its own there.
+    _sync(path, [("a5", "2024-05-02 10:00:00", "2024-05-02 11:00:00", 1, 1, "navigate")],
+          "2024-05-04 12:00:00")  # fmt: skip
+    first = _tick(path, cursor)
+    with DagsterInstance.ephemeral() as instance:
+        for request in first.run_requests:
+            execute_run_request(request, path, instance)
+    # Then an event of May 1st is re-synced: the May 2nd view's neighbours may change with it
+    # (its referrer and previous page), though no event of May 2nd changed.
+    _sync(path, [("a2", "2024-05-01 23:55:00", "2024-05-02 01:00:00", 1, 1, "navigate")],
+          "2024-05-04 13:00:00")  # fmt: skip
+    plan = _plan(_tick(path, first.cursor))
+    assert plan[EVENTS] == plan[SESSIONS] == {date(2024, 5, 1)}
+    assert plan[PAGE_VIEWS] == {date(2024, 5, 1), date(2024, 5, 2)}

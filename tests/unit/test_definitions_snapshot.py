@@ -16,6 +16,8 @@ ASSETS = {
     "users",
     "int_fullstory__identifies",
     "device_identities",
+    "page_views",
+    "session_paths",
     "fullstory_event_types",
     "fullstory_source_types",
     "fullstory_defined_events",

@@ -5,6 +5,7 @@ from dagster import AssetCheckKey, AssetKey
 from fullstory_assets.automation.late_data import (
     EVENTS,
     IDENTIFIES,
+    PAGE_VIEWS,
     PARTITIONED_TABLES,
     SESSIONS,
     QueuedRun,
@@ -31,10 +32,34 @@ def test_contiguous_ranges():
 
 
 def test_days_outside_the_partitions_are_dropped():
-    changes = RawChanges(datetime(2024, 5, 9), 3, frozenset({d(1), d(4), d(9)}), frozenset({d(3)}))
-    needed = days_per_table(changes, d(2), d(8))
-    assert needed.keys() == PARTITIONED_TABLES.keys()
-    assert (needed[EVENTS], needed[SESSIONS], needed[IDENTIFIES]) == ({d(4)}, {d(3)}, {d(4)})
+    changes = RawChanges(
+        datetime(2024, 5, 9),
+        3,
+        frozenset({d(1), d(4), d(9)}),
+        frozenset({d(3)}),
+        frozenset({d(1), d(3), d(4), d(9)}),
+    )
+    assert days_per_table(changes, d(2), d(8)) == {
+        EVENTS: {d(4)},
+        SESSIONS: {d(3)},
+        IDENTIFIES: {d(4)},
+        PAGE_VIEWS: {d(3), d(4)},
+    }
+
+
+def test_page_views_get_runs_of_their_own_days():
+    # A session spanning May 1st to 3rd changed on May 2nd: only page views need days 1 and 3.
+    needed = {EVENTS: {d(2)}, SESSIONS: {d(1)}, PAGE_VIEWS: {d(1), d(2), d(3)}}
+    requests = {r.run_key: r for r in plan_runs(needed, VIEWS, [], "k")}
+    assert set(requests) == {
+        "k:2024-05-01..2024-05-01:int_fullstory__sessions+page_views",
+        "k:2024-05-02..2024-05-02:events+page_views",
+        "k:2024-05-03..2024-05-03:page_views",
+    }
+    assert set(requests["k:2024-05-03..2024-05-03:page_views"].asset_selection) == {
+        PAGE_VIEWS,
+        *VIEWS,
+    }
 
 
 def test_each_table_gets_exactly_its_days():

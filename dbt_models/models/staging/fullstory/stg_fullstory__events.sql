@@ -4,7 +4,8 @@
 {%- set source_fields = fullstory_source_property_fields() -%}
 {%- set event_fields = fullstory_event_property_fields() -%}
 {#- The package's columns in its order, then ours. -#}
-{%- set peer_source_columns = source_fields.keys() | reject('equalto', 'page_definition_id') -%}
+{%- set peer_source_columns = source_fields.keys()
+    | reject('in', ['page_definition_id', 'page_title']) -%}
 {%- set peer_event_columns = [
     'target_text', 'target_masked', 'target_raw_selector', 'target_element_properties',
     'element_definition_id', 'additional_element_definition_ids',
@@ -98,6 +99,7 @@ final as (
         {{ fullstory_json_document('event_properties') }} as event_properties,
         {{ fullstory_property('parsed_source', source_fields, 'page_definition_id') }}
             as page_definition_id,
+        {{ fullstory_property('parsed_source', source_fields, 'page_title') }} as page_title,
         {%- for name in extra_event_columns %}
         {{ fullstory_property('parsed_event', event_fields, name) }} as {{ name }},
         {%- endfor %}
