@@ -6,7 +6,6 @@ from fullstory_assets.automation.late_data import (
     EVENTS,
     IDENTIFIES,
     PAGE_VIEWS,
-    PARTITIONED_TABLES,
     SESSIONS,
     QueuedRun,
     days_per_table,
