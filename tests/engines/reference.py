@@ -35,6 +35,8 @@ GRAIN = {
     "sessions": ["full_session_id"],
     "users": ["user_id"],
     "int_fullstory__sessions": ["full_session_id"],
+    "int_fullstory__identifies": ["event_id"],
+    "device_identities": ["device_identity_id"],
     "page_views": ["page_view_id"],
     "session_paths": ["full_session_id"],
 }
