@@ -8,8 +8,9 @@ emulators are DuckDB + sqlglot underneath and have silent bugs (../shared/ENGINE
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -134,4 +135,33 @@ def assert_matches_duckdb(model: str, engine_rows: pd.DataFrame, reference: Refe
             )
 
 
-__all__ = ["MODEL_TABLES", "Reference", "assert_matches_duckdb", "build_reference", "run_dbt"]
+def stale_attribution_days(read: Callable[[str], pd.DataFrame]) -> list[date]:
+    """Event days whose stored stitched_user_id differs from the device spans now stored.
+
+    Runs of single days in turn leave them: a day's events are stitched with the identifies the
+    other days' runs had stored by then. The late-data sensor re-runs them
+    (warehouses/attribution.py); engine tests that run days by hand do the same with this.
+
+    Args:
+        read: Reads a model of the engine into a DataFrame.
+    """
+    events = read("events")[["event_id", "device_id", "event_time", "stitched_user_id"]]
+    spans = read("device_identities")[["device_id", "user_id", "valid_from", "valid_to"]]
+    joined = events.merge(spans, on="device_id", how="left")
+    inside = (joined.valid_from.isna() | (joined.event_time >= joined.valid_from)) & (
+        joined.valid_to.isna() | (joined.event_time < joined.valid_to)
+    )
+    current = joined[inside & joined.user_id.notna()].set_index("event_id").user_id
+    stored = events.set_index("event_id")
+    differs = stored.stitched_user_id.fillna("") != current.reindex(stored.index).fillna("")
+    return sorted({pd.Timestamp(t).date() for t in stored.event_time[differs]})
+
+
+__all__ = [
+    "MODEL_TABLES",
+    "Reference",
+    "assert_matches_duckdb",
+    "build_reference",
+    "run_dbt",
+    "stale_attribution_days",
+]

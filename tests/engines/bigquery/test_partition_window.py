@@ -22,6 +22,7 @@ from tests.engines.reference import (
     REFERENCE_SEED,
     REFERENCE_START,
     assert_matches_duckdb,
+    stale_attribution_days,
 )
 from tests.support import simulate_into
 
@@ -62,6 +63,9 @@ def partitioned(crucible, reference, tmp_path_factory):
 
     load_raw(client, reference.raw)
     for day in DAYS:
+        dbt_on_crucible(server, ["build"], target_path, window=_window(day))
+    # The days stitched before another day's identifies were stored, as the sensor re-runs them.
+    for day in stale_attribution_days(lambda model: read_model(client, model)):
         dbt_on_crucible(server, ["build"], target_path, window=_window(day))
     return client, target_path, earlier_raw.num_rows, earlier_counts
 
@@ -105,6 +109,7 @@ def moved_sessions(crucible, reference, tmp_path_factory):
     client = server.client()
     target_path = tmp_path_factory.mktemp("moved-sessions")
     load_raw(client, earlier_raw)
+    dbt_on_crucible(server, ["seed"], target_path)
     dbt_on_crucible(server, ["run", "--full-refresh"], target_path)
     starts = read_model(client, "int_fullstory__sessions").set_index("full_session_id")
     earlier_starts = starts.loc[sorted(keys), "start_time"]

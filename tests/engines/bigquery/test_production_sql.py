@@ -24,6 +24,7 @@ def compiled(crucible, tmp_path_factory) -> Path:
     server = crucible.in_project("production-sql")
     load_raw(server.client(), empty_raw())
     target_path = tmp_path_factory.mktemp("production-sql")
+    dbt_on_crucible(server, ["seed"], target_path)
     dbt_on_crucible(server, ["run", "--full-refresh"], target_path)
     dbt_on_crucible(server, ["compile"], target_path, window=WINDOW, emulator_workarounds=False)
     return target_path / "compiled" / "fullstory_assets"

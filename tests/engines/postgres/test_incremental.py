@@ -27,6 +27,7 @@ from tests.engines.reference import (
     REFERENCE_START,
     assert_matches_duckdb,
     canonical_rows,
+    stale_attribution_days,
 )
 from tests.support import simulate_into
 
@@ -63,6 +64,12 @@ def stale_then_partitioned(postgres, reference, earlier_raw, dbt_target):
         # The day was replaced in place, not rebuilt: the strategy's delete and insert ran.
         events_sql = next((dbt_target / "run").rglob("marts/events.sql")).read_text()
         assert "delete from" in events_sql and "insert into" in events_sql
+    # The days stitched before another day's identifies were stored, as the sensor re-runs them.
+    for day in stale_attribution_days(
+        lambda model: read_relation(conn_params, f"fullstory.{model}")
+    ):
+        window = window_env(day.isoformat(), (day + timedelta(days=1)).isoformat())
+        dbt_on_postgres(postgres, ["build"], dbt_target, database="incremental", env=window)
     return stale, conn_params
 
 

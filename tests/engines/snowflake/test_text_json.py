@@ -20,7 +20,7 @@ pytestmark = pytest.mark.snowflake
 
 DATABASE = "FS_TEXT"
 # Only the tests of these two (the sessions' lookaround test also reads staging).
-SELECTION = ["--select", "stg_fullstory__events", "events", "--indirect-selection", "cautious"]
+SELECTION = ["--select", "+events", "--indirect-selection", "cautious"]
 MALFORMED = {"event_properties": '{"user_id": "usr_1"', "source_properties": "not json"}
 
 
