@@ -16,7 +16,7 @@ from bench.runs import MODELS_JOB, Sandbox, materialize, use_dataset
 
 
 @contextmanager
-def _raw_set_aside(db_path: Path):
+def raw_set_aside(db_path: Path):
     """An empty raw table of the same columns for the block; the rows come back after it."""
     with duckdb.connect(str(db_path)) as conn:
         conn.execute("alter table fullstory_raw.events rename to events_set_aside")
@@ -46,7 +46,7 @@ def partition_runs(
         with use_dataset(sandbox, Path(data["db"])) as warehouse:
             first = None
             if first_run:
-                with _raw_set_aside(warehouse):
+                with raw_set_aside(warehouse):
                     first = materialize(sandbox, Path(logs) / f"partition_{size}_first.log", day)
             timed = [
                 materialize(sandbox, Path(logs) / f"partition_{size}_{i}.log", day)

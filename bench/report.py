@@ -3,7 +3,17 @@
 import json
 from pathlib import Path
 
-SECTIONS = ("simulator", "floor", "partition_run", "history", "steady_state", "sensor_tick")
+from bench.report_baseline import baseline_lines, baseline_target
+
+SECTIONS = (
+    "simulator",
+    "floor",
+    "partition_run",
+    "baseline",
+    "history",
+    "steady_state",
+    "sensor_tick",
+)
 GB = 1024
 
 
@@ -138,6 +148,9 @@ def evaluate_targets(results: dict) -> list[dict]:
                 int(size) >= 1_000_000,
             )
         )
+    compared = baseline_target(results)
+    if compared:
+        targets.append(compared)
     peaks = _peaks_at_largest(results)
     if peaks:
         worst = max(peaks.values())
@@ -267,7 +280,7 @@ def markdown(results: dict) -> str:
         lines.append(
             _split_row("full rebuild (`dbt build --full-refresh`)", steady["full_rebuild"])
         )
-    lines += _history_node_lines(history)
+    lines += baseline_lines(results) + _history_node_lines(history)
     lines += _steady_lines(steady) + _sensor_lines(results) + _simulator_lines(results)
     lines += _memory_lines(results)
     return "\n".join(lines) + "\n"

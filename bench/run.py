@@ -37,6 +37,7 @@ DEFAULT = {
     "partition_sizes": [100_000, 1_000_000],
     "partition_repeats": 1,
     "partition_first_run": True,
+    "baseline_repeats": 3,
     "floor_repeats": 3,
     "history_start": "2024-06-01",
     "history_block_days": 7,
@@ -54,6 +55,7 @@ QUICK = {
     **DEFAULT,
     "partition_sizes": [3_000],
     "partition_first_run": False,
+    "baseline_repeats": 1,
     "history_warm_up": False,
     "history_repeats": 1,
     "history_block_days": 3,
@@ -172,6 +174,16 @@ def run_all(sizes: dict, work: Path, results_dir: Path, mode: str) -> dict[str, 
             datasets=datasets,
             repeats=sizes["partition_repeats"],
             first_run=sizes["partition_first_run"],
+            logs=logs,
+        )
+        largest = datasets[max(datasets, key=int)]
+        results["baseline"] = steps.run(
+            "baseline",
+            "bench.baseline:baseline_comparison",
+            work=str(work),
+            db=largest["db"],
+            day=largest["day"],
+            repeats=sizes["baseline_repeats"],
             logs=logs,
         )
         for data in datasets.values():

@@ -45,8 +45,8 @@ DAGSTER_RUN_PREFIX = "fullstory_dbt_models-"
 MB = 2**20
 PARTITION_TAG = "dagster/partition"
 MODELS_JOB = "fullstory_models"
-_COPIED = ("fullstory_assets", "dbt_models", "pyproject.toml", "workspace.yaml")
-_NOT_COPIED = ("target", "logs", "dbt_packages", "__pycache__", ".user.yml")
+PROJECT_FILES = ("fullstory_assets", "dbt_models", "pyproject.toml", "workspace.yaml")
+_NOTPROJECT_FILES = ("target", "logs", "dbt_packages", "__pycache__", ".user.yml")
 
 
 @dataclass(frozen=True)
@@ -76,14 +76,17 @@ class Sandbox:
         return self.dbt_project / "target"
 
 
-def prepare_sandbox(folder: Path) -> tuple[Sandbox, dict]:
-    """Copy the project to ``folder`` and parse it once, as `make install` does."""
+def prepare_sandbox(folder: Path, project: Path = PROJECT_ROOT) -> tuple[Sandbox, dict]:
+    """Copy ``project`` (default: this checkout) to ``folder`` and parse it once, as `make
+    install` does."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    for name in _COPIED:
-        source = PROJECT_ROOT / name
+    for name in PROJECT_FILES:
+        source = project / name
         if source.is_dir():
-            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns(*_NOT_COPIED))
+            shutil.copytree(
+                source, folder / name, ignore=shutil.ignore_patterns(*_NOTPROJECT_FILES)
+            )
         elif source.exists():
             shutil.copy2(source, folder / name)
     sandbox = Sandbox(folder)

@@ -101,9 +101,15 @@ def _materialize(first_day, last_day, log_path: Path) -> str:
 def _print_summary(settings: Settings, first_day) -> None:
     from fullstory_assets.warehouses.duckdb import connect
 
+    from fullstory_assets.demo_models import model_lines
+
     with connect(settings.duckdb_path, read_only=True) as conn:
         rows = conn.execute(SUMMARY_SQL, [first_day]).fetchall()
+        lines = model_lines(conn)
     print("3/3 per event day (UTC):")
     print(f"    {'day':<10}  {'events':>9}  {'sessions':>8}  {'users':>7}  {'identified':>10}")
     for day, events, sessions, users, share in rows:
         print(f"    {day}  {events:>9,}  {sessions:>8,}  {users:>7,}  {share:>10.1%}")
+    print("    beyond the official package:")
+    for line in lines:
+        print(f"    {line}")

@@ -40,6 +40,10 @@ def test_quick_bench_writes_every_report_section(tmp_path):
     assert all(floor["write_median_s"] > 0 for floor in numbers["floor"].values())
     assert numbers["steady_state"]["sql_only_speedup"] >= numbers["steady_state"]["speedup"]
     assert numbers["targets"] and numbers["meta"]["loadavg_start"]
+    # The same partition run before the models beyond the package, for the 1.3x target.
+    baseline = numbers["baseline"]
+    assert all(r["status"] == "SUCCESS" for runs in baseline["runs"].values() for r in runs)
+    assert "model:device_identities" in baseline["new_nodes_s"]
     markdown = (results / f"{report.stem}.md").read_text()
     for heading in ("## Targets", "## Partition runs", "## Hourly steady state",
                     "## Sensor tick query", "## Simulator", "## Steps"):  # fmt: skip
