@@ -28,6 +28,21 @@ LINES = [
         "{0:.0%} of custom events match a Defined Event, {1:.0%} of page loads a Defined Page, "
         "{2:.0%} of clicks a Defined Element",
     ),
+    (
+        "page_views",
+        """select count(*), median(time_on_page_seconds), median(engaged_time_seconds),
+            (select url_path from fullstory.page_views where is_entry
+             group by url_path order by count(*) desc, url_path limit 1)
+        from fullstory.page_views""",
+        "{0:,} page views, median {1:.0f} s on a page ({2:.0f} s engaged); "
+        "most common landing page {3}",
+    ),
+    (
+        "session_paths",
+        """select path, count(*) from fullstory.session_paths
+        where page_view_count > 1 group by path order by count(*) desc, path limit 1""",
+        "most common journey of several pages: {0} ({1:,} sessions)",
+    ),
 ]
 
 
