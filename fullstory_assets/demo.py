@@ -99,9 +99,8 @@ def _materialize(first_day, last_day, log_path: Path) -> str:
 
 
 def _print_summary(settings: Settings, first_day) -> None:
-    from fullstory_assets.warehouses.duckdb import connect
-
     from fullstory_assets.demo_models import model_lines
+    from fullstory_assets.warehouses.duckdb import connect
 
     with connect(settings.duckdb_path, read_only=True) as conn:
         rows = conn.execute(SUMMARY_SQL, [first_day]).fetchall()
