@@ -9,7 +9,8 @@ import duckdb
 LINES = [
     (
         "device_identities",
-        """select count(distinct device_id), count(distinct device_id) filter (where span_number > 1),
+        """select count(distinct device_id),
+            count(distinct device_id) filter (where span_number > 1),
             (select count(*) from fullstory.sessions
              where user_id like 'anon\\_%' escape '\\' and stitched_user_id is not null)
         from fullstory.device_identities""",
