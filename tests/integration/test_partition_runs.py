@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pytest
 
+from fullstory_assets.dbt.row_counts import DAY_COLUMNS, WHOLE_COUNTS
 from fullstory_assets.warehouses.attribution import read_stale_attribution
 from fullstory_assets.warehouses.duckdb import DuckDBWarehouse
 from tests.support import (
@@ -111,11 +112,14 @@ def test_range_run_reports_each_day_its_own_rows(stale_warehouse, tmp_path):
     result = materialize_days(path, "2024-03-01", "2024-03-03")
     assert result.success
     metadata = _materializations(result)
-    for table, column in (("events", "event_time"), ("int_fullstory__sessions", "start_time")):
+    for table, column in DAY_COLUMNS.items():
         per_day = _rows_per_day(path, table, column)
         for day in ("2024-03-01", "2024-03-02", "2024-03-03"):
             assert metadata[(table, day)]["dagster/row_count"].value == per_day[day], (table, day)
     assert len({metadata[("events", d)]["dagster/row_count"].value for d in per_day}) > 1
+    for view in WHOLE_COUNTS:  # small: counted whole
+        rows = len(read_table(path, f"fullstory.{view}"))
+        assert metadata[(view, "2024-03-02")]["dagster/row_count"].value == rows
 
 
 def test_views_over_all_history_are_not_counted(stale_warehouse, tmp_path):
