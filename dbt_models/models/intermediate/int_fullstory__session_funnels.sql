@@ -1,0 +1,91 @@
+{{ config(
+    partition_column='session_start_time',
+    partition_by=fullstory_partition_by('session_start_time'),
+    cluster_by=fullstory_cluster_by(['funnel_name', 'full_session_id']),
+) }}
+
+{#- One row per session × funnel × step reached in order, stored on the session's start day with
+    the lookaround of int_fullstory__sessions (see there). Step k is reached at the first matching
+    event strictly after step k-1's, by (event_time, event_id): one CTE per step up to
+    fullstory_funnel_max_steps (macros/funnels.sql), as recursive CTEs are not portable. Only the
+    columns read are selected: events may carry more columns than staging. -#}
+{%- set lookaround_hours = fullstory_var('fullstory_session_lookaround_hours') -%}
+{%- set max_steps = var('fullstory_funnel_max_steps') | int -%}
+{%- set columns = ['full_session_id', 'event_id', 'event_time', 'event_type']
+    + fullstory_funnel_property_columns() -%}
+{%- set reuse_events = fullstory_partition_window() is not none and is_incremental()
+    and ('model.' ~ project_name ~ '.events') in selected_resources %}
+-- depends_on: {{ ref('events') }}
+with
+
+steps as (
+    {#- Empty cells are NULL, however a warehouse's seed loader reads them. #}
+    select
+        funnel_name, step_number, step_name, property_value,
+        nullif(page_path_pattern, '') as page_path_pattern,
+        nullif(event_type, '') as event_type,
+        nullif(property_name, '') as property_name
+    from {{ ref('fullstory_funnel_steps') }}
+),
+
+window_events as (
+    select {{ columns | join(', ') }}
+    from {{ ref('events') if reuse_events else ref('stg_fullstory__events') }}
+    where full_session_id is not null and {{ fullstory_window_filter('event_time') }}
+),
+
+{# Sessions under way when the window starts began on an earlier day: they are left out. #}
+earlier_sessions as (
+    select distinct full_session_id
+    from {{ ref('stg_fullstory__events') }}
+    where
+        full_session_id is not null
+        and {{ fullstory_lookaround_filter('event_time', 'start', lookaround_hours) }}
+),
+
+later_events as (
+    select {{ columns | join(', ') }}
+    from {{ ref('stg_fullstory__events') }}
+    where
+        full_session_id in (select window_events.full_session_id from window_events)
+        and {{ fullstory_lookaround_filter('event_time', 'end', lookaround_hours) }}
+),
+
+events as (
+    select * from window_events
+    union all
+    select * from later_events
+),
+
+window_sessions as (
+    select full_session_id, min(event_time) as session_start_time
+    from events
+    where full_session_id not in (select earlier_sessions.full_session_id from earlier_sessions)
+    group by full_session_id
+    having {{ fullstory_window_filter('min(event_time)') }}
+),
+
+matches as (
+    select
+        events.*, window_sessions.session_start_time,
+        steps.funnel_name, steps.step_number, steps.step_name
+    from events
+    inner join window_sessions on events.full_session_id = window_sessions.full_session_id
+    inner join steps
+        on (
+            steps.page_path_pattern is not null and events.event_type = 'navigate'
+            and events.url_path like steps.page_path_pattern
+            or steps.page_path_pattern is null and events.event_type = steps.event_type
+        )
+        and (steps.property_name is null
+            or {{ fullstory_funnel_property('steps.property_name', 'events') }} = steps.property_value)
+),
+{{ fullstory_funnel_step_ctes(max_steps) }}
+
+final as (
+    {%- for step in range(1, max_steps + 1) %}
+    select * from step_{{ step }}{{ ' union all' if not loop.last }}
+    {%- endfor %}
+)
+
+select * from final
