@@ -1,4 +1,5 @@
-{#- What funnel steps (seeds/fullstory_funnel_steps.csv) may filter on. -#}
+{#- Funnels (seeds/fullstory_funnel_steps.csv): how a step matches, the step chain, and the
+    portable bits of the funnels mart. -#}
 
 {#- The allow-list of event columns a step's property_name may name: text columns of staging
     (and of events). A name outside it matches nothing; the seed's tests reject it. -#}
@@ -78,4 +79,24 @@ step_{{ step }} as (
     {{ fullstory_keep_first(keys, ['matches.event_time', 'matches.event_id']) }}
 ),
 {% endfor -%}
+{%- endmacro %}
+
+
+{#- Whether event `events` matches funnel step `steps` (a seed row): a page view (navigate
+    event) whose url_path is LIKE the step's page_path_pattern when it has one, else an event of
+    its event_type; and, when the step names a property, that column equals property_value.
+    Empty seed cells count as NULL, however a warehouse's seed loader reads them. -#}
+{% macro fullstory_funnel_step_matches(steps, events) -%}
+    (
+        nullif({{ steps }}.page_path_pattern, '') is not null
+        and {{ events }}.event_type = 'navigate'
+        and {{ events }}.url_path like {{ steps }}.page_path_pattern
+        or nullif({{ steps }}.page_path_pattern, '') is null
+        and {{ events }}.event_type = {{ steps }}.event_type
+    )
+    and (
+        nullif({{ steps }}.property_name, '') is null
+        or {{ fullstory_funnel_property(steps ~ '.property_name', events) }}
+        = {{ steps }}.property_value
+    )
 {%- endmacro %}

@@ -19,13 +19,7 @@
 with
 
 steps as (
-    {#- Empty cells are NULL, however a warehouse's seed loader reads them. #}
-    select
-        funnel_name, step_number, step_name, property_value,
-        nullif(page_path_pattern, '') as page_path_pattern,
-        nullif(event_type, '') as event_type,
-        nullif(property_name, '') as property_name
-    from {{ ref('fullstory_funnel_steps') }}
+    select * from {{ ref('fullstory_funnel_steps') }}
 ),
 
 window_events as (
@@ -58,7 +52,9 @@ events as (
 ),
 
 window_sessions as (
-    select full_session_id, min(event_time) as session_start_time
+    select
+        full_session_id,
+        min(event_time) as session_start_time
     from events
     where full_session_id not in (select earlier_sessions.full_session_id from earlier_sessions)
     group by full_session_id
@@ -67,18 +63,14 @@ window_sessions as (
 
 matches as (
     select
-        events.*, window_sessions.session_start_time,
-        steps.funnel_name, steps.step_number, steps.step_name
+        events.*,
+        window_sessions.session_start_time,
+        steps.funnel_name,
+        steps.step_number,
+        steps.step_name
     from events
     inner join window_sessions on events.full_session_id = window_sessions.full_session_id
-    inner join steps
-        on (
-            steps.page_path_pattern is not null and events.event_type = 'navigate'
-            and events.url_path like steps.page_path_pattern
-            or steps.page_path_pattern is null and events.event_type = steps.event_type
-        )
-        and (steps.property_name is null
-            or {{ fullstory_funnel_property('steps.property_name', 'events') }} = steps.property_value)
+    inner join steps on {{ fullstory_funnel_step_matches('steps', 'events') }}
 ),
 {{ fullstory_funnel_step_ctes(max_steps) }}
 

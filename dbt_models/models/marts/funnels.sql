@@ -1,15 +1,16 @@
 {{ config(alias=fullstory_model_name('funnels')) }}
 
-{#- One row per session start day × funnel × step, for every day on which a session entered the
-    funnel. A view over the partitioned int_fullstory__session_funnels. The median is exact and
-    portable (BigQuery has no median aggregate): the middle row, or the mean of the two middle
-    rows, of the converting sessions ranked by time to the next step. -#}
+{#- One row per session start day × funnel × step, on every day a session entered the funnel.
+    A view over int_fullstory__session_funnels. The median is exact and the same everywhere
+    (BigQuery has no median aggregate): the middle one, or the mean of the two middle ones, of
+    the n converting sessions ranked 1..n by seconds to the next step (2 * rank in [n, n + 2]). -#}
+{%- set double = fullstory_type_double() %}
 
 with
 
 session_steps as (
     select
-        {{ fullstory_utc_date('session_start_time') }} as day,
+        {{ fullstory_utc_date('session_start_time') }} as day,  -- noqa: RF04
         full_session_id,
         funnel_name,
         step_number,
@@ -27,85 +28,66 @@ steps as (
 ),
 
 transitions as (
+    {#- Each step a session reached, and its seconds to the next: NULL if it went no further. #}
     select
         this_step.day,
         this_step.funnel_name,
         this_step.step_number,
-        next_step.full_session_id as converted_session_id,
-        next_step.seconds_from_previous_step as seconds_to_next
+        next_step.seconds_from_previous_step as seconds_to_next,
+        row_number() over (
+            partition by this_step.day, this_step.funnel_name, this_step.step_number
+            order by next_step.seconds_from_previous_step nulls last
+        ) as converting_rank,
+        count(next_step.seconds_from_previous_step) over (
+            partition by this_step.day, this_step.funnel_name, this_step.step_number
+        ) as converting
     from session_steps as this_step
     left join session_steps as next_step
         on
             this_step.full_session_id = next_step.full_session_id
             and this_step.funnel_name = next_step.funnel_name
-            and next_step.step_number = this_step.step_number + 1
+            and this_step.step_number + 1 = next_step.step_number
 ),
 
-ranked as (
-    select
-        day,
-        funnel_name,
-        step_number,
-        seconds_to_next,
-        row_number() over (
-            partition by day, funnel_name, step_number order by seconds_to_next
-        ) as position,
-        count(*) over (partition by day, funnel_name, step_number) as converting
-    from transitions
-    where converted_session_id is not null
-),
-
-medians as (
-    select
-        day,
-        funnel_name,
-        step_number,
-        avg(cast(seconds_to_next as {{ fullstory_type_double() }})) as median_seconds_to_next
-    from ranked
-    where 2 * position between converting and converting + 2
-    group by day, funnel_name, step_number
-),
-
-counts as (
+per_step as (
     select
         day,
         funnel_name,
         step_number,
         count(*) as sessions_entered,
-        count(converted_session_id) as sessions_converted
+        count(seconds_to_next) as sessions_converted,
+        avg(case
+            when 2 * converting_rank between converting and converting + 2
+                then cast(seconds_to_next as {{ double }})
+        end) as median_seconds_to_next
     from transitions
     group by day, funnel_name, step_number
 ),
 
 final as (
     select
-        entered.day,
+        funnel_days.day,
         steps.funnel_name,
         steps.step_number,
         steps.step_name,
-        coalesce(counts.sessions_entered, 0) as sessions_entered,
+        coalesce(per_step.sessions_entered, 0) as sessions_entered,
         case
             when steps.step_number < steps.last_step_number
-                then coalesce(counts.sessions_converted, 0)
+                then coalesce(per_step.sessions_converted, 0)
         end as sessions_converted,
-        case when steps.step_number < steps.last_step_number then
-            cast(counts.sessions_converted as {{ fullstory_type_double() }})
-            / counts.sessions_entered
+        case
+            when steps.step_number < steps.last_step_number
+                then cast(per_step.sessions_converted as {{ double }}) / per_step.sessions_entered
         end as conversion_rate,
-        medians.median_seconds_to_next
-    from counts as entered
-    inner join steps on entered.funnel_name = steps.funnel_name
-    left join counts
+        per_step.median_seconds_to_next
+    from per_step as funnel_days
+    inner join steps on funnel_days.funnel_name = steps.funnel_name
+    left join per_step
         on
-            entered.day = counts.day
-            and steps.funnel_name = counts.funnel_name
-            and steps.step_number = counts.step_number
-    left join medians
-        on
-            entered.day = medians.day
-            and steps.funnel_name = medians.funnel_name
-            and steps.step_number = medians.step_number
-    where entered.step_number = 1
+            funnel_days.day = per_step.day
+            and steps.funnel_name = per_step.funnel_name
+            and steps.step_number = per_step.step_number
+    where funnel_days.step_number = 1
 )
 
 select * from final
