@@ -58,7 +58,12 @@ def read_table(db_path: Path, relation: str, order_by: str | None = None) -> pd.
         return conn.sql(sql).df()
 
 
-MODEL_TABLES = (*MART_MODELS, "int_fullstory__sessions")
+MODEL_TABLES = (
+    *MART_MODELS,
+    "funnels",
+    "int_fullstory__sessions",
+    "int_fullstory__session_funnels",
+)
 
 
 def simulate_into(

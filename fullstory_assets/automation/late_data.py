@@ -14,8 +14,14 @@ from fullstory_assets.warehouses.changes import RawChanges
 # view or a seed: cheap, and part of every run so its partitions record the rebuild too.
 EVENTS = AssetKey("events")
 SESSIONS = AssetKey("int_fullstory__sessions")
+# Stored on session start days like the session table, so it rebuilds the same days.
+SESSION_FUNNELS = AssetKey("int_fullstory__session_funnels")
 # Each partitioned table and the RawChanges field holding the days it must rebuild.
-PARTITIONED_TABLES = {EVENTS: "event_days", SESSIONS: "session_days"}
+PARTITIONED_TABLES = {
+    EVENTS: "event_days",
+    SESSIONS: "session_days",
+    SESSION_FUNNELS: "session_days",
+}
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,10 @@
 
 Only what is cheap and means something for a partition is counted:
 
-- the two incremental tables (``events``, ``int_fullstory__sessions``): their rows on each of the
-  run's days, a filter on the day column that DuckDB's zone maps prune to the window, and the
-  whole table's size, which DuckDB keeps as metadata;
+- the incremental tables (``events``, ``int_fullstory__sessions``,
+  ``int_fullstory__session_funnels``): their rows on each of the run's days, a filter on the day
+  column that DuckDB's zone maps prune to the window, and the whole table's size, which DuckDB
+  keeps as metadata;
 - seeds: their size (a few rows).
 
 The views (staging, marts over the session table, user-grain models) are not counted: a count
@@ -20,10 +21,14 @@ from dagster import TimeWindow
 from fullstory_assets.settings import MODEL_SCHEMA, SEED_SCHEMA
 from fullstory_assets.warehouses.session import WarehouseSession
 
-SEEDS = ("fullstory_event_types", "fullstory_source_types")
+SEEDS = ("fullstory_event_types", "fullstory_source_types", "fullstory_funnel_steps")
 
 # The column that places each incremental table's rows on an event day (ARCHITECTURE.md §3).
-DAY_COLUMNS = {"events": "event_time", "int_fullstory__sessions": "start_time"}
+DAY_COLUMNS = {
+    "events": "event_time",
+    "int_fullstory__sessions": "start_time",
+    "int_fullstory__session_funnels": "session_start_time",
+}
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ GRAIN = {
     "sessions": ["full_session_id"],
     "users": ["user_id"],
     "int_fullstory__sessions": ["full_session_id"],
+    "funnels": ["day", "funnel_name", "step_number"],
+    "int_fullstory__session_funnels": ["full_session_id", "funnel_name", "step_number"],
 }
 # JSON documents: each warehouse prints them its own way, so they are compared parsed.
 JSON_COLUMNS = {

@@ -8,7 +8,9 @@ ASSETS = {
     "stg_fullstory__events",
     "events",
     "int_fullstory__sessions",
+    "int_fullstory__session_funnels",
     "sessions",
+    "funnels",
     "devices",
     "identifies",
     "identified_users",
@@ -16,6 +18,7 @@ ASSETS = {
     "users",
     "fullstory_event_types",
     "fullstory_source_types",
+    "fullstory_funnel_steps",
 }
 BAD_INPUT_CHECKS = {
     "events:malformed_json",

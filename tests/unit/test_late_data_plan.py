@@ -4,6 +4,7 @@ from dagster import AssetCheckKey, AssetKey
 
 from fullstory_assets.automation.late_data import (
     EVENTS,
+    SESSION_FUNNELS,
     SESSIONS,
     QueuedRun,
     days_per_table,
@@ -30,7 +31,11 @@ def test_contiguous_ranges():
 
 def test_days_outside_the_partitions_are_dropped():
     changes = RawChanges(datetime(2024, 5, 9), 3, frozenset({d(1), d(4), d(9)}), frozenset({d(3)}))
-    assert days_per_table(changes, d(2), d(8)) == {EVENTS: {d(4)}, SESSIONS: {d(3)}}
+    assert days_per_table(changes, d(2), d(8)) == {
+        EVENTS: {d(4)},
+        SESSIONS: {d(3)},
+        SESSION_FUNNELS: {d(3)},  # stored on session start days too
+    }
 
 
 def test_each_table_gets_exactly_its_days():
