@@ -9,7 +9,7 @@ emulators are DuckDB + sqlglot underneath and have silent bugs (../shared/ENGINE
 import json
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 import duckdb
@@ -84,6 +84,8 @@ def _canonical(value, column: str):
     if column in JSON_COLUMNS:
         parsed = json.loads(value) if isinstance(value, str) else value
         return json.dumps(parsed, sort_keys=True, separators=(",", ":"))
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime.combine(value, time())  # a DATE: DuckDB's pandas frame has midnight
     if isinstance(value, pd.Timestamp | datetime):
         stamp = pd.Timestamp(value)
         if stamp.tzinfo is not None:
