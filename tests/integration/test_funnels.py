@@ -19,10 +19,14 @@ and 2 (the cart, 120 s).
 """
 
 import json
+import shutil
 from datetime import datetime, timedelta
 
 import pytest
+from dbt.cli.main import dbtRunner
 
+from fullstory_assets.settings import DBT_PROJECT_DIR
+from fullstory_assets.warehouses.environ import patched_environ
 from tests.integration.test_peer_bugs_fixed import merge, query
 from tests.support import assert_same_models, model_snapshot, run_dbt
 
@@ -189,3 +193,21 @@ def test_partition_runs_equal_a_full_rebuild(warehouse, tmp_path):
     merge(rebuilt, [FIRST_SYNC, LATE_SYNC])
     run_dbt(["build", "--full-refresh"], rebuilt)
     assert_same_models(model_snapshot(db_path), model_snapshot(rebuilt))
+
+
+def test_a_bad_seed_fails_its_tests(tmp_path):
+    """A property outside the allow-list, a step both page and event, a gap in the numbering."""
+    project = tmp_path / "project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    with (project / "seeds" / "fullstory_funnel_steps.csv").open("a") as seed:
+        seed.write("bad,1,first,,custom,event_name,Product Viewed\nbad,3,third,/p/%,click,,\n")
+    with patched_environ({"FULLSTORY_DUCKDB_PATH": str(tmp_path / "bad.duckdb")}):
+        result = dbtRunner().invoke(
+            ["build", "--select", "fullstory_funnel_steps", "--quiet"]
+            + ["--project-dir", str(project), "--profiles-dir", str(project)]
+        )
+    failed = {r.node.name: r.failures for r in result.result if r.status == "fail"}
+    assert failed == {
+        "funnel_step_matchers_valid_fullstory_funnel_steps": 2,
+        "funnel_steps_numbered_fullstory_funnel_steps": 1,
+    }
