@@ -1,5 +1,6 @@
 {{ config(
     partition_column='session_start_time',
+    unique_key='funnel_step_key',
     partition_by=fullstory_partition_by('session_start_time'),
     cluster_by=fullstory_cluster_by(['funnel_name', 'full_session_id']),
 ) }}
@@ -74,10 +75,20 @@ matches as (
 ),
 {{ fullstory_funnel_step_ctes(max_steps) }}
 
-final as (
+reached as (
     {%- for step in range(1, max_steps + 1) %}
     select * from step_{{ step }}{{ ' union all' if not loop.last }}
     {%- endfor %}
+),
+
+final as (
+    {#- The grain as one value, the unique_key: a session whose start moved to another day
+        leaves its old day as the new day's rows are written (as in int_fullstory__sessions). #}
+    select
+        *,
+        {{ dbt.concat(['full_session_id', "':'", 'funnel_name', "':'",
+            'cast(step_number as ' ~ dbt.type_string() ~ ')']) }} as funnel_step_key
+    from reached
 )
 
 select * from final
