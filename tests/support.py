@@ -65,6 +65,8 @@ MODEL_TABLES = (
     "device_identities",
     "page_views",
     "session_paths",
+    "int_fullstory__session_funnels",
+    "funnels",
 )
 
 

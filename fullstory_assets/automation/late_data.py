@@ -16,12 +16,14 @@ EVENTS = AssetKey("events")
 SESSIONS = AssetKey("int_fullstory__sessions")
 IDENTIFIES = AssetKey("int_fullstory__identifies")
 PAGE_VIEWS = AssetKey("page_views")
+SESSION_FUNNELS = AssetKey("int_fullstory__session_funnels")
 # Each partitioned table and the RawChanges field holding the days it must rebuild.
 PARTITIONED_TABLES = {
     EVENTS: "event_days",
     SESSIONS: "session_days",
     IDENTIFIES: "event_days",
     PAGE_VIEWS: "page_view_days",
+    SESSION_FUNNELS: "session_days",
 }
 
 

@@ -8,7 +8,7 @@ Only what is cheap and means something for a partition is counted:
 - seeds and the views over small tables (``WHOLE_COUNTS``: a device's identity spans): their size.
 
 The other views (staging, marts over the session table, user-grain models, session_paths over
-page_views) are not counted: a count is a query over all of history, which grows with it and
+page_views, funnels over the session funnel table) are not counted: a count is a query over all of history, which grows with it and
 dwarfs the partition's own work.
 """
 
@@ -27,17 +27,19 @@ SEEDS = (
     "fullstory_defined_events",
     "fullstory_defined_pages",
     "fullstory_defined_elements",
+    "fullstory_funnel_steps",
 )
 
-# The column that places each incremental table's rows on an event day (ARCHITECTURE.md §3).
 # Views over small tables, cheap to count whole.
 WHOLE_COUNTS = ("device_identities",)
 
+# The column that places each incremental table's rows on an event day (ARCHITECTURE.md §3).
 DAY_COLUMNS = {
     "events": "event_time",
     "int_fullstory__sessions": "start_time",
     "int_fullstory__identifies": "event_time",
     "page_views": "start_time",
+    "int_fullstory__session_funnels": "session_start_time",
 }
 
 

@@ -10,7 +10,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 import duckdb
@@ -40,6 +40,8 @@ GRAIN = {
     "device_identities": ["device_identity_id"],
     "page_views": ["page_view_id"],
     "session_paths": ["full_session_id"],
+    "funnels": ["day", "funnel_name", "step_number"],
+    "int_fullstory__session_funnels": ["full_session_id", "funnel_name", "step_number"],
 }
 # JSON documents: each warehouse prints them its own way, so they are compared parsed.
 JSON_COLUMNS = {
@@ -87,6 +89,8 @@ def _canonical(value, column: str):
     if column in JSON_COLUMNS:
         parsed = json.loads(value) if isinstance(value, str) else value
         return json.dumps(parsed, sort_keys=True, separators=(",", ":"))
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime.combine(value, time())  # a DATE: DuckDB's pandas frame has midnight
     if isinstance(value, pd.Timestamp | datetime):
         stamp = pd.Timestamp(value)
         if stamp.tzinfo is not None:

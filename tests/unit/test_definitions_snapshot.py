@@ -8,7 +8,9 @@ ASSETS = {
     "stg_fullstory__events",
     "events",
     "int_fullstory__sessions",
+    "int_fullstory__session_funnels",
     "sessions",
+    "funnels",
     "devices",
     "identifies",
     "identified_users",
@@ -23,6 +25,7 @@ ASSETS = {
     "fullstory_defined_events",
     "fullstory_defined_pages",
     "fullstory_defined_elements",
+    "fullstory_funnel_steps",
 }
 BAD_INPUT_CHECKS = {
     "events:malformed_json",

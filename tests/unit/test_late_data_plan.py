@@ -6,6 +6,7 @@ from fullstory_assets.automation.late_data import (
     EVENTS,
     IDENTIFIES,
     PAGE_VIEWS,
+    SESSION_FUNNELS,
     SESSIONS,
     QueuedRun,
     days_per_table,
@@ -43,6 +44,7 @@ def test_days_outside_the_partitions_are_dropped():
         SESSIONS: {d(3)},
         IDENTIFIES: {d(4)},
         PAGE_VIEWS: {d(3), d(4)},
+        SESSION_FUNNELS: {d(3)},  # stored on session start days too
     }
 
 

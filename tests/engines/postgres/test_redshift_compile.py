@@ -25,7 +25,7 @@ from tests.engines.postgres.server import _free_port
 pytestmark = pytest.mark.postgres
 
 # The partitioned models' tables, as a deployment that has run before holds them.
-EXISTING_TABLES = ("events", "int_fullstory__sessions")
+EXISTING_TABLES = ("events", "int_fullstory__sessions", "int_fullstory__session_funnels")
 
 
 def _existing_tables(self, schema_relation: BaseRelation) -> list[BaseRelation]:
