@@ -8,8 +8,8 @@ Only what is cheap and means something for a partition is counted:
 - seeds and the views over small tables (``WHOLE_COUNTS``: a device's identity spans): their size.
 
 The other views (staging, marts over the session table, user-grain models, session_paths over
-page_views, funnels over the session funnel table) are not counted: a count is a query over all of history, which grows with it and
-dwarfs the partition's own work.
+page_views, funnels over the session funnel table) are not counted: a count is a query over all
+of history, which grows with it and dwarfs the partition's own work.
 """
 
 from collections.abc import Iterable
