@@ -44,6 +44,13 @@ LINES = [
         where page_view_count > 1 group by path order by count(*) desc, path limit 1""",
         "most common journey of several pages: {0} ({1:,} sessions)",
     ),
+    (
+        "funnels",
+        """select string_agg(step_name || ' ' || entered, ' -> ' order by step_number)
+        from (select step_number, step_name, sum(sessions_entered) as entered
+              from fullstory.funnels where funnel_name = 'checkout' group by all)""",
+        "checkout funnel, sessions reaching each step in order: {0}",
+    ),
 ]
 
 

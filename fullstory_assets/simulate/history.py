@@ -59,7 +59,9 @@ def build_deliveries(spec: SimulationSpec) -> pa.Table:
     event_kind = pop.session_kind[activity.session]
     view_kind = np.empty(n_views, dtype=np.int8)
     view_kind[view] = event_kind
-    page, url = draw_views(rng["sources"], view_kind)
+    first_view = np.zeros(n_views, dtype=bool)
+    first_view[view[activity.position == 0]] = True
+    page, url = draw_views(rng["sources"], view_kind, first_view, rng["journeys"])
     server = build_server_events(rng["server"], spec, pop, identity.identifying)
     n_server = len(server.time_us)
 

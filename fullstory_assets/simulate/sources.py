@@ -22,6 +22,7 @@ from fullstory_assets.simulate.catalog import (
     dumps,
 )
 from fullstory_assets.simulate.facts import Facts
+from fullstory_assets.simulate.journeys import follow_journeys
 from fullstory_assets.simulate.people import user_ids
 from fullstory_assets.simulate.population import MOBILE, SERVER, WEB, Population
 from fullstory_assets.simulate.render import Pieces, join, num, scatter, take
@@ -36,12 +37,18 @@ HEADS = {
 TITLES = [dumps(name) for _path, name, _definition in PAGES]
 
 
-def draw_views(rng: np.random.Generator, view_kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pick each view's page (index into ``PAGES``) and URL (index into ``URLS``) by its kind."""
+def draw_views(
+    rng: np.random.Generator, view_kind: np.ndarray, first_view: np.ndarray, journeys
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pick each view's page (index into ``PAGES``) and URL (index into ``URLS``) by its kind.
+
+    A session's first page is random; the next ones follow the shop's journey or not
+    (journeys.py, drawn from the ``journeys`` generator).
+    """
     n = len(view_kind)
     web_page = rng.integers(0, len(WEB_PAGES), n)
     app_page = len(WEB_PAGES) + rng.integers(0, len(APP_SCREENS), n)
-    page = np.where(view_kind == WEB, web_page, app_page)
+    page = follow_journeys(journeys, np.where(view_kind == WEB, web_page, app_page), first_view)
     variant = rng.choice(len(URL_VARIANTS), n, p=[0.8, 0.1, 0.06, 0.04])
     return page, page * len(URL_VARIANTS) + variant
 

@@ -13,7 +13,9 @@ DAY_US = 24 * HOUR_US
 
 # Independent random streams, one per concern: changing how payloads are drawn must not move
 # every session of an existing seed.
+# Appended names leave the earlier streams as they were (SeedSequence.spawn is positional).
 STREAMS = ("population", "activity", "identity", "server", "payloads", "sources", "timing", "ids")
+STREAMS += ("journeys",)
 
 
 @dataclass(frozen=True)
