@@ -149,8 +149,11 @@ def stale_attribution_days(read: Callable[[str], pd.DataFrame]) -> list[date]:
     Args:
         read: Reads a model of the engine into a DataFrame.
     """
-    events = read("events")[["event_id", "device_id", "event_time", "stitched_user_id"]]
-    spans = read("device_identities")[["device_id", "user_id", "valid_from", "valid_to"]]
+    events, spans = (
+        read(model).rename(columns=str.lower) for model in ("events", "device_identities")
+    )
+    events = events[["event_id", "device_id", "event_time", "stitched_user_id"]]
+    spans = spans[["device_id", "user_id", "valid_from", "valid_to"]]
     joined = events.merge(spans, on="device_id", how="left")
     inside = (joined.valid_from.isna() | (joined.event_time >= joined.valid_from)) & (
         joined.valid_to.isna() | (joined.event_time < joined.valid_to)

@@ -40,6 +40,13 @@ spans as (
     group by device_id, span_number
 ),
 
+bounded as (
+    select
+        *,
+        lead(first_identify_time) over (partition by device_id order by span_number) as valid_to
+    from spans
+),
+
 final as (
     select
         {{ dbt.concat(['device_id', "':'", 'cast(span_number as ' ~ dbt.type_string() ~ ')']) }}
@@ -47,12 +54,13 @@ final as (
         device_id,
         span_number,
         user_id,
-        case when span_number > 1 then first_identify_time end as valid_from,
-        lead(first_identify_time) over (partition by device_id order by span_number) as valid_to,
+        {#- Where the previous span ends: NULL for the first, which covers all before it. #}
+        lag(valid_to) over (partition by device_id order by span_number) as valid_from,
+        valid_to,
         first_identify_time,
         last_identify_time,
         total_identifies
-    from spans
+    from bounded
 )
 
 select * from final

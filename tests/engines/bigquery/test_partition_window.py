@@ -65,8 +65,9 @@ def partitioned(crucible, reference, tmp_path_factory):
     for day in DAYS:
         dbt_on_crucible(server, ["build"], target_path, window=_window(day))
     # The days stitched before another day's identifies were stored, as the sensor re-runs them.
+    # Their own target: the tests below read the last day's compiled MERGE from target_path.
     for day in stale_attribution_days(lambda model: read_model(client, model)):
-        dbt_on_crucible(server, ["build"], target_path, window=_window(day))
+        dbt_on_crucible(server, ["build"], directory / "restitched", window=_window(day))
     return client, target_path, earlier_raw.num_rows, earlier_counts
 
 
