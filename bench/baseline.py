@@ -94,3 +94,41 @@ def _summary(runs: dict[str, list[dict]]) -> dict:
         "shared_nodes_s": dict(sorted(changed.items(), key=lambda item: -item[1][1])[:8]),
         "runs": runs,
     }
+
+
+def main() -> None:
+    """`python -m bench.baseline`: this step alone, at 1M events/day, its report in results/."""
+    import argparse
+    import json
+    import tempfile
+    from datetime import UTC, datetime
+
+    from bench.report_baseline import baseline_lines, baseline_target
+    from bench.simulator import partition_datasets
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events-per-day", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-baseline-") as work:
+        (Path(work) / "logs").mkdir()
+        datasets = partition_datasets(work, [args.events_per_day], "2024-03-02")
+        data = datasets[str(args.events_per_day)]
+        results = {
+            "baseline": baseline_comparison(
+                work, data["db"], data["day"], args.repeats, str(Path(work) / "logs")
+            )
+        }
+    target = baseline_target(results)
+    lines = [f"# Partition run vs {BASELINE_COMMIT}, {args.events_per_day:,} events/day", ""]
+    lines += [f"{target['target']}: {target['measured']} (goal {target['goal']})"]
+    lines += baseline_lines(results)
+    stem = datetime.now(UTC).strftime("%Y-%m-%d") + "-baseline"
+    results_dir = Path(__file__).resolve().parent / "results"
+    (results_dir / f"{stem}.json").write_text(json.dumps(results, indent=1, default=str))
+    (results_dir / f"{stem}.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
