@@ -40,13 +40,6 @@ spans as (
     group by device_id, span_number
 ),
 
-bounded as (
-    select
-        *,
-        lead(first_identify_time) over (partition by device_id order by span_number) as valid_to
-    from spans
-),
-
 final as (
     select
         {{ dbt.concat(['device_id', "':'", 'cast(span_number as ' ~ dbt.type_string() ~ ')']) }}
@@ -54,13 +47,12 @@ final as (
         device_id,
         span_number,
         user_id,
-        {#- Where the previous span ends: NULL for the first, which covers all before it. #}
-        lag(valid_to) over (partition by device_id order by span_number) as valid_from,
-        valid_to,
+        case when span_number > 1 then first_identify_time end as valid_from,
+        lead(first_identify_time) over (partition by device_id order by span_number) as valid_to,
         first_identify_time,
         last_identify_time,
         total_identifies
-    from bounded
+    from spans
 )
 
 select * from final

@@ -35,7 +35,16 @@ def read_table(connection: SnowflakeConnection, relation: str) -> pd.DataFrame:
     with connection.cursor() as cursor:
         cursor.execute(f"select * from {relation}")
         columns = [column.name for column in cursor.description]
-        return pd.DataFrame(cursor.fetchall(), columns=columns, dtype=object)
+        frame = pd.DataFrame(cursor.fetchall(), columns=columns, dtype=object)
+        # fakesnow's server returns a TIMESTAMP column that is NULL in every row as 1970-01-01
+        # (count() on the engine says NULL): such columns are read back as the NULLs they are.
+        counts = ", ".join(f'count("{name}")' for name in columns)
+        cursor.execute(f"select {counts} from {relation}")
+        (non_null,) = cursor.fetchall()
+    for name, count in zip(columns, non_null, strict=True):
+        if count == 0:
+            frame[name] = None
+    return frame
 
 
 def read_model(connection: SnowflakeConnection, name: str) -> pd.DataFrame:
