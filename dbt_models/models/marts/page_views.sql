@@ -17,9 +17,10 @@
 {%- set columns = ['event_id', 'full_session_id', 'device_id', 'session_id', 'view_id',
     'event_time', 'event_type', 'url_full_url', 'url_host', 'url_path', 'page_title',
     'initial_referrer_full_url'] | join(', ') -%}
-{#- Each is taken from the view's first event (by event_time, event_id) that carries it. -#}
-{%- set firsts = {'url': 'url_full_url', 'title': 'page_title',
-    'referrer': 'initial_referrer_full_url'} -%}
+{#- Each is taken from the view's first event (by event_time, event_id) that carries it; host
+    and path from the first that carries a URL. -#}
+{%- set first = ['-view_event_number'] -%}
+{%- set first_with_url = ['has_url', '-view_event_number'] -%}
 {%- set in_view = 'partition by full_session_id, view_id order by ' -%}
 {%- set in_session = 'partition by full_session_id order by start_time, view_number' -%}
 {%- set reuse_events = fullstory_partition_window() is not none and is_incremental()
@@ -56,11 +57,9 @@ ranked as (
     select
         *,
         {{ dbt.concat(['full_session_id', "':'", 'view_id']) }} as page_view_id,
-        {%- for name, column in firsts.items() %}
-        row_number() over (
-            {{ in_view }}case when {{ column }} is null then 1 else 0 end, event_time, event_id
-        ) as {{ name }}_rank,
-        {%- endfor %}
+        case when url_full_url is not null then 1 else 0 end as has_url,
+        {#- One ordering of the view's events serves both: first values and gaps. #}
+        row_number() over ({{ in_view }}event_time, event_id) as view_event_number,
         {#- The first event's own time, no gap: least() skips NULLs on some engines. #}
         coalesce(lag(event_time) over ({{ in_view }}event_time, event_id), event_time)
             as previous_event_time
@@ -75,11 +74,11 @@ views as (
         min(session_id) as session_id,
         min(view_id) as view_id,
         cast(min(view_id) as {{ dbt.type_bigint() }}) as view_number,
-        max(case when url_rank = 1 then url_full_url end) as url,
-        max(case when url_rank = 1 then url_host end) as url_host,
-        max(case when url_rank = 1 then url_path end) as url_path,
-        max(case when title_rank = 1 then page_title end) as title,
-        max(case when referrer_rank = 1 then initial_referrer_full_url end) as initial_referrer,
+        {{ fullstory_last_value('url_full_url', first) }} as url,
+        {{ fullstory_last_value('url_host', first_with_url) }} as url_host,
+        {{ fullstory_last_value('url_path', first_with_url) }} as url_path,
+        {{ fullstory_last_value('page_title', first) }} as title,
+        {{ fullstory_last_value('initial_referrer_full_url', first) }} as initial_referrer,
         min(event_time) as start_time,
         max(event_time) as end_time,
         {#- Each gap to the previous event in whole seconds, rounded down, counts up to the cap. #}
