@@ -8,8 +8,10 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from fullstory_assets.dbt.row_counts import DAY_COLUMNS
 from tests.support import (
     assert_same_models,
     dbt_processes,
@@ -84,7 +86,11 @@ def test_sigkill_mid_partition_keeps_previous_rows(half_synced, tmp_path):
     assert not any("OK created sql incremental model fullstory.events" in line for line in log)
 
     after_kill = model_snapshot(db_path)  # the file opens: the half-done transaction is gone
-    assert_same_models(after_kill, before)
+    # Tables dbt finished before events (int_fullstory__identifies) were replaced whole; every
+    # table it had not finished holds its previous rows, not a part of the rebuild.
+    for table in DAY_COLUMNS:
+        if not any(f"OK created sql incremental model fullstory.{table} " in line for line in log):
+            pd.testing.assert_frame_equal(after_kill[table], before[table], obj=table)
     _heals(db_path, tmp_path)
 
 

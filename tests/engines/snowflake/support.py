@@ -30,20 +30,26 @@ def run_dbt_on(
     )
 
 
+# The connector's type codes of TIMESTAMP_LTZ, TIMESTAMP_TZ and TIMESTAMP_NTZ.
+TIMESTAMP_TYPE_CODES = {6, 7, 8}
+
+
 def read_table(connection: SnowflakeConnection, relation: str) -> pd.DataFrame:
     """Every row of ``relation``, as the connector returns them (VARIANT as JSON text)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"select * from {relation}")
+        cursor.execute(f"select * from {relation} limit 0")
         columns = [column.name for column in cursor.description]
-        frame = pd.DataFrame(cursor.fetchall(), columns=columns, dtype=object)
-        # fakesnow's server returns a TIMESTAMP column that is NULL in every row as 1970-01-01
-        # (count() on the engine says NULL): such columns are read back as the NULLs they are.
-        counts = ", ".join(f'count("{name}")' for name in columns)
-        cursor.execute(f"select {counts} from {relation}")
-        (non_null,) = cursor.fetchall()
-    for name, count in zip(columns, non_null, strict=True):
-        if count == 0:
-            frame[name] = None
+        # fakesnow's server returns some NULL TIMESTAMP values as 1970-01-01 (the engine's own
+        # `is null` says NULL): each timestamp column comes with its `is null`, and NULLs are
+        # read back as the NULLs they are.
+        times = [c.name for c in cursor.description if c.type_code in TIMESTAMP_TYPE_CODES]
+        flags = "".join(f', "{name}" is null as "__null_{i}"' for i, name in enumerate(times))
+        cursor.execute(f"select *{flags} from {relation}")
+        rows = cursor.fetchall()
+    frame = pd.DataFrame([row[: len(columns)] for row in rows], columns=columns, dtype=object)
+    for i, name in enumerate(times):
+        is_null = [bool(row[len(columns) + i]) for row in rows]
+        frame[name] = frame[name].where(~pd.Series(is_null, index=frame.index, dtype=bool), None)
     return frame
 
 
