@@ -41,7 +41,7 @@ DAYS = 3
 RUN_TIMEOUT_S = 300
 UI_TIMEOUT_MS = 60_000
 VIEWPORT = {"width": 1600, "height": 1000}
-GRAPH_VIEWPORT = {"width": 1920, "height": 1600}
+GRAPH_VIEWPORT = {"width": 2800, "height": 2600}
 FIRST_RUN_DIALOG = "Join the Dagster community"
 
 
