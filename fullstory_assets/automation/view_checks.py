@@ -1,4 +1,4 @@
-"""The dbt tests of the views run once a day, over all history, not in every hourly run.
+"""The dbt tests of the views and seeds run once a day, over all history, not in every hourly run.
 
 A view (identifies, devices, sessions, users, ...) is computed over all history whenever it is
 read, so each of its tests scans all history: in the hourly partition runs they were most of the
@@ -9,9 +9,14 @@ aggregates and window functions. So the partition runs test the tables they writ
 window (macros/test_window.sql), and this job tests every row of every view once a day. Its
 results are the views' asset checks, as before, so the UI shows them on the views.
 
-The checks are picked from the views' check specs, so only dbt tests attached to a view run here
-and only tests attached to a table run hourly: a singular test or a dbt unit test (none today)
-would need a job of its own.
+The seeds' tests (unique definition ids, well-formed funnel steps) run here too: a seed changes
+only with the project's code, yet each of its tests cost the hourly run a query and a check
+result. A bad seed still shows within the hour where it matters: a repeated definition id would
+repeat events, which the hourly test of events' unique event_id fails.
+
+The checks are picked from the views' and seeds' check specs, so only dbt tests attached to a view
+or seed run here and only tests attached to a table run hourly: a singular test or a dbt unit
+test (none today) would need a job of its own.
 """
 
 import math
@@ -35,17 +40,22 @@ VIEW_KEYS = frozenset(
     for spec in fullstory_dbt_models.specs
     if DbtMetadataSet.extract(spec.metadata).materialization_type == "view"
 )
-VIEW_CHECK_KEYS: frozenset[AssetCheckKey] = frozenset(
-    spec.key for spec in fullstory_dbt_models.check_specs if spec.asset_key in VIEW_KEYS
+SEED_KEYS = frozenset(
+    spec.key
+    for spec in fullstory_dbt_models.specs
+    if DbtMetadataSet.extract(spec.metadata).materialization_type == "seed"
 )
-view_checks = AssetSelection.checks(*VIEW_CHECK_KEYS)
+DAILY_CHECK_KEYS: frozenset[AssetCheckKey] = frozenset(
+    spec.key for spec in fullstory_dbt_models.check_specs if spec.asset_key in VIEW_KEYS | SEED_KEYS
+)
+daily_checks = AssetSelection.checks(*DAILY_CHECK_KEYS)
 
 # Checks only: the job is not partitioned, so dbt runs without a partition window and the tests
 # read every row (assets.py).
 view_checks_job = define_asset_job(
     name="fullstory_view_checks",
-    selection=view_checks,
-    description="The dbt tests of the views (marts over all history), over every row.",
+    selection=daily_checks,
+    description="The dbt tests of the views (marts over all history) and seeds, over every row.",
 )
 
 # Once a day, in the hour after yesterday has settled (settling.py: 5 h after midnight with the
@@ -60,5 +70,5 @@ daily_view_checks_schedule = ScheduleDefinition(
     cron_schedule=f"{_SETTINGS.schedule_minute} {_HOUR} * * *",
     execution_timezone="UTC",
     default_status=DefaultScheduleStatus.RUNNING,
-    description="Every row of every view checked by its dbt tests, once a day.",
+    description="Every row of every view and seed checked by its dbt tests, once a day.",
 )

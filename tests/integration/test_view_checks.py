@@ -1,11 +1,11 @@
-"""The views' dbt tests: out of the partition runs, every row checked by the daily job."""
+"""The views' and seeds' dbt tests: out of the partition runs, checked daily over every row."""
 
 import shutil
 
 import pytest
 from dagster import DagsterInstance
 
-from fullstory_assets.automation.view_checks import VIEW_KEYS
+from fullstory_assets.automation.view_checks import SEED_KEYS, VIEW_KEYS
 from fullstory_assets.definitions import defs
 from fullstory_assets.warehouses.duckdb import connect
 from fullstory_assets.warehouses.environ import patched_environ
@@ -56,10 +56,10 @@ def test_partition_runs_leave_the_views_tests_out(broken_identify):
     assert result.success
     checked = {asset for asset, _ in _evaluations(result)}
     assert {"events", "int_fullstory__sessions"} <= checked
-    assert not checked & {key.to_user_string() for key in VIEW_KEYS}
+    assert not checked & {key.to_user_string() for key in VIEW_KEYS | SEED_KEYS}
 
 
-def test_the_daily_job_tests_every_row_of_every_view(built):
+def test_the_daily_job_tests_every_row_of_every_view_and_seed(built):
     result = _view_checks(built)
     assert result.success
     evaluations = _evaluations(result)
@@ -73,6 +73,10 @@ def test_the_daily_job_tests_every_row_of_every_view(built):
         "session_paths",
         "device_identities",
         "funnels",
+        "fullstory_defined_events",
+        "fullstory_defined_pages",
+        "fullstory_defined_elements",
+        "fullstory_funnel_steps",
     }
     assert all(e.passed for e in evaluations.values())
     assert not result.get_asset_materialization_events()

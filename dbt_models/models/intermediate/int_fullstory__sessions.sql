@@ -19,21 +19,12 @@
     'last_region': 'geo_region', 'last_city': 'geo_city', 'last_lat_long': 'geo_lat_long'} -%}
 {#- The columns read, named: events has columns staging lacks, and the two are unioned. -#}
 {%- set columns = (['full_session_id', 'event_id', 'device_id', 'session_id', 'event_type',
-    'user_id', 'url_full_url'] + latest + (attributes.values() | list)) | unique | join(', ') -%}
+    'user_id', 'url_full_url'] + latest + (attributes.values() | list)) | unique | list -%}
 
-{#- A partition run that has just rebuilt the same days of events reads them from there, parsed
-    once; the hours around the window always come from staging, the current raw table. Only
-    events after the window are parsed, and only those of the window's sessions. -#}
-{%- set reuse_events = fullstory_partition_window() is not none and is_incremental()
-    and ('model.' ~ project_name ~ '.events') in selected_resources %}
 -- depends_on: {{ ref('events') }}
 with
 
-window_events as (
-    select {{ columns }}
-    from {{ ref('events') if reuse_events else ref('stg_fullstory__events') }}
-    where full_session_id is not null and {{ fullstory_window_filter('event_time') }}
-),
+{{ fullstory_session_events_ctes(columns) }}
 
 {# Sessions under way when the window starts began on an earlier day: they are left out. #}
 earlier_sessions as (
@@ -44,24 +35,11 @@ earlier_sessions as (
         and {{ fullstory_lookaround_filter('event_time', 'start', lookaround_hours) }}
 ),
 
-{# Events after the window count only for the sessions that have events in it. #}
-later_events as (
-    select {{ columns }}
-    from {{ ref('stg_fullstory__events') }}
-    where
-        full_session_id in (select window_events.full_session_id from window_events)
-        and {{ fullstory_lookaround_filter('event_time', 'end', lookaround_hours) }}
-),
-
 events as (
     select
         *,
         case when source_type != 'server' then event_id end as device_event_id
-    from (
-        select * from window_events
-        union all
-        select * from later_events
-    ) as window_and_later
+    from session_events
 ),
 
 sessions as (

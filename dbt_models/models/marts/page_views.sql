@@ -11,47 +11,21 @@
     need the whole session: a partition run reads all events of the sessions with events in its
     window, widened by fullstory_session_lookaround_hours on both sides, and keeps the views that
     start in the window (a view crossing midnight lands on its start day only). -#}
-{%- set lookaround_hours = fullstory_var('fullstory_session_lookaround_hours') -%}
 {%- set gap_cap = var('fullstory_page_view_engagement_gap_seconds') | int -%}
 {%- set gap_seconds = fullstory_seconds_between('previous_event_time', 'event_time') | trim -%}
 {%- set columns = ['event_id', 'full_session_id', 'device_id', 'session_id', 'view_id',
     'event_time', 'event_type', 'url_full_url', 'url_host', 'url_path', 'page_title',
-    'initial_referrer_full_url'] | join(', ') -%}
+    'initial_referrer_full_url'] -%}
 {#- Each is taken from the view's first event (by event_time, event_id) that carries it; host
     and path from the first that carries a URL. -#}
 {%- set first = ['-view_event_number'] -%}
 {%- set first_with_url = ['has_url', '-view_event_number'] -%}
 {%- set in_view = 'partition by full_session_id, view_id order by ' -%}
 {%- set in_session = 'partition by full_session_id order by start_time, view_number' -%}
-{%- set reuse_events = fullstory_partition_window() is not none and is_incremental()
-    and ('model.' ~ project_name ~ '.events') in selected_resources %}
 -- depends_on: {{ ref('events') }}
 with
 
-window_events as (
-    select {{ columns }}
-    from {{ ref('events') if reuse_events else ref('stg_fullstory__events') }}
-    where
-        view_id is not null and full_session_id is not null
-        and {{ fullstory_window_filter('event_time') }}
-),
-
-{# The rest of the window's sessions, in the hours around it (none on a full rebuild). #}
-around_events as (
-    select {{ columns }}
-    from {{ ref('stg_fullstory__events') }}
-    where
-        full_session_id in (select window_events.full_session_id from window_events)
-        and view_id is not null
-        and {{ fullstory_window_filter('event_time', lookaround_hours) }}
-        and not ({{ fullstory_window_filter('event_time') }})
-),
-
-session_events as (
-    select * from window_events
-    union all
-    select * from around_events
-),
+{{ fullstory_session_events_ctes(columns, sides=['before', 'after']) }}
 
 ranked as (
     select
@@ -64,6 +38,7 @@ ranked as (
         coalesce(lag(event_time) over ({{ in_view }}event_time, event_id), event_time)
             as previous_event_time
     from session_events
+    where view_id is not null
 ),
 
 views as (
