@@ -17,17 +17,17 @@
 
 
 {#
-  A predicate keeping rows whose `column` lies in the run's window, widened by
-  `lookaround_hours` on both sides. It is `true` when the model is built from scratch (first
-  run, --full-refresh) or run outside a partitioned run: then it covers all history.
+  A predicate keeping rows whose `column` lies in the run's window. It is `true` when the model
+  is built from scratch (first run, --full-refresh) or run outside a partitioned run: then it
+  covers all history.
 #}
-{% macro fullstory_window_filter(column, lookaround_hours=0) %}
+{% macro fullstory_window_filter(column) %}
     {% set window = fullstory_partition_window() %}
     {% if window is none or not is_incremental() %}
         true
     {% else %}
-        {{ column }} >= {{ fullstory_timestamp_add(window.start, -1 * (lookaround_hours | int)) }}
-        and {{ column }} < {{ fullstory_timestamp_add(window.end, lookaround_hours | int) }}
+        {{ column }} >= {{ fullstory_utc_timestamp(window.start) }}
+        and {{ column }} < {{ fullstory_utc_timestamp(window.end) }}
     {% endif %}
 {% endmacro %}
 
