@@ -16,12 +16,17 @@
 #}
 {% macro fullstory_session_events_ctes(columns, sides=['after'], sessions=none, where=none) %}
     {%- set window = fullstory_partition_window() if is_incremental() else none -%}
-    {%- set reuse_events = window is not none
-        and ('model.' ~ project_name ~ '.events') in selected_resources -%}
     {%- set hours = fullstory_var('fullstory_session_lookaround_hours') -%}
+    {%- set window_source = fullstory_window_events_source() -%}
+    {#- The window's sessions, read apart from window_events: a CTE read twice is materialized
+        with all its columns, one read once streams. -#}
+    {%- set window_sessions -%}
+        select distinct full_session_id from {{ window_source }}
+        where full_session_id is not null and {{ fullstory_window_filter('event_time') }}
+    {%- endset -%}
 window_events as (
     select {{ columns | join(', ') }}
-    from {{ ref('events') if reuse_events else ref('stg_fullstory__events') }}
+    from {{ window_source }}
     where
         full_session_id is not null and {{ fullstory_window_filter('event_time') }}
         {%- if where is not none %}
@@ -37,12 +42,36 @@ session_events as (
     select {{ columns | join(', ') }}
     from (  -- noqa: ST05
         {{ fullstory_current_events(
-            sessions=sessions or 'select window_events.full_session_id from window_events',
+            sessions=sessions or window_sessions,
             where=where) }}
     ) as current_events
     where {{ fullstory_lookaround_filter('event_time', {'before': 'start', 'after': 'end'}[side],
         hours) }}
     {%- endfor %}
     {%- endif %}
+),
+{% endmacro %}
+
+
+{#- Where a model reads the run window's events: events when the same run has just rebuilt them
+    (parsed once), else staging. -#}
+{% macro fullstory_window_events_source() %}
+    {%- set reuse_events = fullstory_partition_window() is not none and is_incremental()
+        and ('model.' ~ project_name ~ '.events') in selected_resources -%}
+    {{ return(ref('events') if reuse_events else ref('stg_fullstory__events')) }}
+{% endmacro %}
+
+
+{#- The CTE `earlier_sessions` (ending with a comma): sessions under way when the window starts,
+    i.e. with events in the lookaround hours before it. They began on an earlier day, so the
+    models stored by session start day leave them out. None on a full rebuild. -#}
+{% macro fullstory_earlier_sessions_cte() %}
+earlier_sessions as (
+    select distinct full_session_id
+    from {{ ref('stg_fullstory__events') }}
+    where
+        full_session_id is not null
+        and {{ fullstory_lookaround_filter('event_time', 'start',
+            fullstory_var('fullstory_session_lookaround_hours')) }}
 ),
 {% endmacro %}

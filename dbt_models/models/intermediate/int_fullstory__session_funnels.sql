@@ -5,12 +5,13 @@
     cluster_by=fullstory_cluster_by(['funnel_name', 'full_session_id']),
 ) }}
 
-{#- One row per session × funnel × step reached in order, stored on the session's start day: the
-    sessions and their starts are int_fullstory__sessions', their events those of
-    macros/session_events.sql. Step k is reached at the first matching
-    event strictly after step k-1's, by (event_time, event_id): one CTE per step up to
-    fullstory_funnel_max_steps (macros/funnels.sql), as recursive CTEs are not portable. Only the
-    columns read are selected: events may carry more columns than staging. -#}
+{#- One row per session × funnel × step reached in order, stored on the session's start day. The
+    sessions are those int_fullstory__sessions stores for the window, chosen by the same rule
+    rather than read from it (a model reading it would wait for its tests); their events come from
+    macros/session_events.sql. Step k is reached at the first matching event strictly after step
+    k-1's, by (event_time, event_id): one CTE per step up to fullstory_funnel_max_steps
+    (macros/funnels.sql), as recursive CTEs are not portable. Only the columns read are selected:
+    events may carry more columns than staging. -#}
 {%- set max_steps = var('fullstory_funnel_max_steps') | int -%}
 {%- set columns = ['full_session_id', 'event_id', 'event_time', 'event_type']
     + fullstory_funnel_property_columns() -%}
@@ -21,13 +22,20 @@ steps as (
     select * from {{ ref('fullstory_funnel_steps') }}
 ),
 
-{# The sessions starting in the window, as the session table built before this model has them. #}
+{{ fullstory_earlier_sessions_cte() }}
+
+{# The sessions starting in the window, as int_fullstory__sessions has them: with events in it and
+   none just before it, starting at their first event. #}
 window_sessions as (
     select
         full_session_id,
-        start_time as session_start_time
-    from {{ ref('int_fullstory__sessions') }}
-    where {{ fullstory_window_filter('start_time') }}
+        min(event_time) as session_start_time
+    from {{ fullstory_window_events_source() }}
+    where
+        full_session_id is not null
+        and {{ fullstory_window_filter('event_time') }}
+        and full_session_id not in (select earlier_sessions.full_session_id from earlier_sessions)
+    group by full_session_id
 ),
 
 {# Their events of the types a step can match: page views, or a step's event_type. #}

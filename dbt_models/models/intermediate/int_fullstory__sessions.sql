@@ -9,7 +9,6 @@
     Events are read `fullstory_session_lookaround_hours` beyond the window so a session that
     crosses midnight is computed from all of its events and lands on its start day only. -#}
 {%- set latest = ['event_time', 'updated_time', 'processed_time', 'event_id'] -%}
-{%- set lookaround_hours = fullstory_var('fullstory_session_lookaround_hours') -%}
 {%- set attributes = {
     'last_source_type': 'source_type', 'last_email': 'user_email',
     'last_display_name': 'user_display_name', 'last_user_agent': 'device_user_agent',
@@ -26,14 +25,7 @@ with
 
 {{ fullstory_session_events_ctes(columns) }}
 
-{# Sessions under way when the window starts began on an earlier day: they are left out. #}
-earlier_sessions as (
-    select distinct full_session_id
-    from {{ ref('stg_fullstory__events') }}
-    where
-        full_session_id is not null
-        and {{ fullstory_lookaround_filter('event_time', 'start', lookaround_hours) }}
-),
+{{ fullstory_earlier_sessions_cte() }}
 
 events as (
     select
