@@ -2,15 +2,16 @@
   The events of a partition run's sessions, for the models computed over whole sessions
   (int_fullstory__sessions, page_views, int_fullstory__session_funnels): two CTEs, each ending
   with a comma.
-  - `window_events`: the window's events that belong to a session, `columns` only. A run that has
-    just rebuilt the same days of events reads them from there, parsed once.
+  - `window_events`: the window's events that belong to a session (and satisfy `where`), `columns`
+    only. A run that has just rebuilt the same days of events reads them from there, parsed once.
   - `session_events`: those, plus the same sessions' events in the
     fullstory_session_lookaround_hours after the window (`sides` ['after']) or on both sides
     (['before', 'after']), so a session crossing midnight is computed from all of its events.
     Those hours are read from the current raw table, never from stored events, which may not have
     caught up with it yet; only the sessions' events are kept, before their JSON is parsed.
-  `sessions` is the subquery naming those sessions (default: the window events'); `where`, a
-  predicate on columns the raw table has too, keeps only the events a model can use.
+  `sessions` is the subquery naming those sessions (default: every session with events in the
+  window); `where`, a predicate on columns the raw table has too, keeps only the events a model
+  can use.
   On a full rebuild the window is all history: there is nothing around it.
   The caller carries `-- depends_on: {{ ref('events') }}`: events is read only while executing.
 #}
@@ -18,9 +19,9 @@
     {%- set window = fullstory_partition_window() if is_incremental() else none -%}
     {%- set hours = fullstory_var('fullstory_session_lookaround_hours') -%}
     {%- set window_source = fullstory_window_events_source() -%}
-    {#- The window's sessions, read apart from window_events: a CTE read twice is materialized
-        with all its columns, one read once streams. -#}
-    {%- set window_sessions -%}
+    {#- Read apart from window_events: a CTE read twice is materialized with all its columns, one
+        read once streams. -#}
+    {%- set sessions_in_window -%}
         select distinct full_session_id from {{ window_source }}
         where full_session_id is not null and {{ fullstory_window_filter('event_time') }}
     {%- endset -%}
@@ -42,7 +43,7 @@ session_events as (
     select {{ columns | join(', ') }}
     from (  -- noqa: ST05
         {{ fullstory_current_events(
-            sessions=sessions or window_sessions,
+            sessions=sessions or sessions_in_window,
             where=where) }}
     ) as current_events
     where {{ fullstory_lookaround_filter('event_time', {'before': 'start', 'after': 'end'}[side],
