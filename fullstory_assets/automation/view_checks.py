@@ -11,8 +11,9 @@ results are the views' asset checks, as before, so the UI shows them on the view
 
 The seeds' tests (unique definition ids, well-formed funnel steps) run here too: a seed changes
 only with the project's code, yet each of its tests cost the hourly run a query and a check
-result. A bad seed still shows within the hour where it matters: a repeated definition id would
-repeat events, which the hourly test of events' unique event_id fails.
+result. A repeated definition id still fails within the hour, as it repeats events and the
+hourly test of events' unique event_id fails; a malformed funnel step matches nothing until the
+daily run names it.
 
 The checks are picked from the views' and seeds' check specs, so only dbt tests attached to a view
 or seed run here and only tests attached to a table run hourly: a singular test or a dbt unit
