@@ -1,6 +1,7 @@
 """Helpers the tests share: build the dbt project against a DuckDB file, read tables back."""
 
 import os
+import tempfile
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -24,8 +25,19 @@ MART_MODELS = (
 )
 
 
+def _dbt_target_dir() -> Path:
+    """This test process's own dbt target and log directory.
+
+    dbt rewrites ``manifest.json`` in place in its target directory. In the project's, a test
+    worker loading the definitions at that moment (a ``dagster dev`` of the e2e tests) would read
+    it half-written.
+    """
+    return Path(tempfile.gettempdir()) / f"fullstory-tests-dbt-{os.getpid()}"
+
+
 def run_dbt(args: list[str], db_path: Path, env: Mapping[str, str] | None = None) -> None:
     """Run a dbt command in-process against ``db_path``; raise with dbt's message on failure."""
+    target = _dbt_target_dir()
     saved = dict(os.environ)
     os.environ.update({"FULLSTORY_DUCKDB_PATH": str(db_path), **(env or {})})
     try:
@@ -36,6 +48,10 @@ def run_dbt(args: list[str], db_path: Path, env: Mapping[str, str] | None = None
                 str(DBT_PROJECT_DIR),
                 "--profiles-dir",
                 str(DBT_PROJECT_DIR),
+                "--target-path",
+                str(target),
+                "--log-path",
+                str(target),
                 "--quiet",
             ]
         )
