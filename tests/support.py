@@ -26,7 +26,7 @@ MART_MODELS = (
 
 
 def _dbt_target_dir() -> Path:
-    """This test process's own dbt target and log directory.
+    """This test process's dbt target and log directory, unless a test names its own.
 
     dbt rewrites ``manifest.json`` in place in its target directory. In the project's, a test
     worker loading the definitions at that moment (a ``dagster dev`` of the e2e tests) would read
@@ -37,7 +37,9 @@ def _dbt_target_dir() -> Path:
 
 def run_dbt(args: list[str], db_path: Path, env: Mapping[str, str] | None = None) -> None:
     """Run a dbt command in-process against ``db_path``; raise with dbt's message on failure."""
-    target = _dbt_target_dir()
+    own_paths = [] if "--target-path" in args else ["--target-path", str(_dbt_target_dir())]
+    if "--log-path" not in args:
+        own_paths += ["--log-path", str(_dbt_target_dir())]
     saved = dict(os.environ)
     os.environ.update({"FULLSTORY_DUCKDB_PATH": str(db_path), **(env or {})})
     try:
@@ -48,10 +50,7 @@ def run_dbt(args: list[str], db_path: Path, env: Mapping[str, str] | None = None
                 str(DBT_PROJECT_DIR),
                 "--profiles-dir",
                 str(DBT_PROJECT_DIR),
-                "--target-path",
-                str(target),
-                "--log-path",
-                str(target),
+                *own_paths,
                 "--quiet",
             ]
         )

@@ -23,8 +23,14 @@ def test_ruff():
 
 
 def test_sqlfluff(tmp_path):
+    # dbt's target and logs of its own: sqlfluff's dbt templater rewrites manifest.json in its
+    # target directory, which another test worker's dagster dev may be reading.
     _run(
         [str(BIN / "sqlfluff"), "lint", "models"],
         DBT_PROJECT_DIR,
-        env={"FULLSTORY_DUCKDB_PATH": str(tmp_path / "lint.duckdb")},
+        env={
+            "FULLSTORY_DUCKDB_PATH": str(tmp_path / "lint.duckdb"),
+            "DBT_TARGET_PATH": str(tmp_path / "target"),
+            "DBT_LOG_PATH": str(tmp_path / "logs"),
+        },
     )
