@@ -36,16 +36,18 @@ from fullstory_assets.automation.settling import settled_at
 from fullstory_assets.dbt.assets import fullstory_dbt_models
 from fullstory_assets.settings import load_settings
 
-VIEW_KEYS = frozenset(
-    spec.key
-    for spec in fullstory_dbt_models.specs
-    if DbtMetadataSet.extract(spec.metadata).materialization_type == "view"
-)
-SEED_KEYS = frozenset(
-    spec.key
-    for spec in fullstory_dbt_models.specs
-    if DbtMetadataSet.extract(spec.metadata).materialization_type == "seed"
-)
+
+def _materialized_as(kind: str) -> frozenset:
+    """The keys of the dbt assets dbt materializes as ``kind`` (view, seed, ...)."""
+    return frozenset(
+        spec.key
+        for spec in fullstory_dbt_models.specs
+        if DbtMetadataSet.extract(spec.metadata).materialization_type == kind
+    )
+
+
+VIEW_KEYS = _materialized_as("view")
+SEED_KEYS = _materialized_as("seed")
 DAILY_CHECK_KEYS: frozenset[AssetCheckKey] = frozenset(
     spec.key for spec in fullstory_dbt_models.check_specs if spec.asset_key in VIEW_KEYS | SEED_KEYS
 )
