@@ -206,7 +206,10 @@
 
 {% macro redshift__fullstory_create_json_functions() %}{% endmacro %}
 
+{#- Behind a lock: two runs replacing the function at once would fail ("tuple concurrently
+    updated"), and so would two creating the schema. -#}
 {% macro postgres__fullstory_create_json_functions() %}
+    select pg_advisory_xact_lock(hashtext('fullstory_create_json_functions'));
     create schema if not exists {{ adapter.quote(this.schema) }};
     create or replace function {{ fullstory_try_jsonb() }}(document text) returns jsonb
     language plpgsql immutable strict as $$

@@ -33,13 +33,25 @@ from fullstory_assets.partitions import event_day_partitions
 from fullstory_assets.settings import load_settings
 from fullstory_assets.warehouses.environ import patched_environ
 
-# Runs that write the warehouse share a pool of one slot. DuckDB takes one writer per file. On
-# the other warehouses every run also reloads the seeds (truncate, then insert: two overlapping
-# runs could double them) and dbt's work relations have fixed names in the model's schema
-# (`<model>__dbt_tmp` on BigQuery, a view's `__dbt_backup` on PostgreSQL and Redshift).
+# On DuckDB and Snowflake, runs that write the warehouse share a pool of one slot (its limit:
+# dagster_home/dagster.yaml). DuckDB takes one writer per file. dbt-snowflake computes a keyed
+# table's new rows before the transaction that locks the table, and Snowflake has no lock to
+# take first, so a run that read the raw table earlier could commit later. On PostgreSQL,
+# Redshift and BigQuery, runs of any days may overlap (dbt_models/macros/concurrent_runs.sql).
 WAREHOUSE_POOL = "fullstory_warehouse"
+ONE_RUN_AT_A_TIME = ("duckdb", "snowflake")
 # What DuckDB says when another process holds the file.
 WAREHOUSE_LOCKED = "Could not set lock on file"
+# What the warehouse says when another run holds what this one writes: nothing was written yet,
+# and the run is tried again. DuckDB: another process holds the file. BigQuery: another MERGE
+# changed the same partitions, or created the table first. PostgreSQL, Redshift: another run
+# created the table first (two first builds).
+BUSY_WAREHOUSE = (
+    WAREHOUSE_LOCKED,
+    "Could not serialize access to table",
+    "Already Exists: Table",
+    "already exists",
+)
 
 
 @dbt_assets(
@@ -49,7 +61,7 @@ WAREHOUSE_LOCKED = "Could not set lock on file"
     partitions_def=event_day_partitions,
     # A range of days runs as one dbt invocation over the whole window: fixed costs once.
     backfill_policy=BackfillPolicy.single_run(),
-    pool=WAREHOUSE_POOL,
+    pool=WAREHOUSE_POOL if load_settings().warehouse in ONE_RUN_AT_A_TIME else None,
 )
 def fullstory_dbt_models(
     context: AssetExecutionContext, dbt: DbtCliResource, warehouse: ResourceParam[Any]
@@ -104,8 +116,7 @@ def fullstory_dbt_models(
     yield from other_events
     if not invocation.is_successful():
         error = str(invocation.get_error())
-        if WAREHOUSE_LOCKED in error:
-            # Another process (a sync, a read) held the DuckDB file: nothing was written yet.
+        if any(busy in error for busy in BUSY_WAREHOUSE):
             raise RetryRequested(max_retries=5, seconds_to_wait=15)
         raise Failure(
             description="dbt build failed; partitions it did not finish keep their previous rows",

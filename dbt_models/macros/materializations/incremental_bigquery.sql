@@ -8,12 +8,20 @@
   table the adapter's way: `create or replace table ... partition by ... cluster by ... as`, the
   table dropped first when its partitioning or clustering changed (BigQuery cannot replace it).
 
-  Otherwise the model's new rows are written once, then one MERGE replaces the window with them
+  Otherwise one MERGE replaces the window with the model's new rows
   (macros/incremental_partition_window.sql): a failed run leaves the table as it was. The new rows
-  are a table that expires (dbt-bigquery's temporary relation), or, for a model that asks for it
-  and may (the same rule as on DuckDB: `partition_window_rows='view'`, no unique_key, it never
-  reads itself), a view of the model's SQL that the MERGE computes, so the window is computed and
-  written once. Either one lets on_schema_change compare the new rows' columns with the table's.
+  are a view of the model's SQL that expires, so the MERGE computes them as it writes them: the
+  window is computed and written once, and two runs of the same days that overlap in time each
+  read the raw table when their MERGE starts, so the one that writes last read it last (BigQuery
+  fails one of two MERGEs that change the same partitions at once: macros/concurrent_runs.sql).
+  Unlike delete+insert, a MERGE reads its source once, so a keyed model may be a view too. Only a
+  model that reads its own table, has an sql_header or an enforced contract gets a table that
+  expires (dbt-bigquery's temporary relation). Either one lets on_schema_change compare the new
+  rows' columns with the table's, and is named after the dbt invocation, so two runs never share
+  one.
+
+  A first build writes `create table`, never `create or replace`: two runs that both found no
+  table would each replace the other's days, and instead one of them fails and is retried.
 #}
 {% materialization incremental, adapter='bigquery', supported_languages=['sql', 'python'] -%}
     {%- if config.get('incremental_strategy') != 'partition_window' or model['language'] != 'sql' -%}
@@ -34,16 +42,19 @@
             or not adapter.is_replaceable(existing_relation, partition_by, cluster_by)) -%}
             {%- do adapter.drop_relation(existing_relation) -%}
         {%- endif -%}
+        {%- set create_sql = bq_create_table_as(partition_by, False, target_relation, compiled_code, 'sql') -%}
+        {%- if not full_refresh_mode -%}
+            {%- set create_sql = create_sql | replace('create or replace table', 'create table', 1) -%}
+        {%- endif -%}
         {%- call statement('main') -%}
-            {{ bq_create_table_as(partition_by, False, target_relation, compiled_code, 'sql') }}
+            {{ create_sql }}
         {%- endcall -%}
     {%- else -%}
         {%- set on_schema_change = incremental_validate_on_schema_change(
             config.get('on_schema_change'), default='ignore') -%}
-        {%- set as_view = config.get('partition_window_rows') == 'view' and not unique_key
-            and not config.get('sql_header') and not config.get('contract').enforced
+        {%- set as_view = not config.get('sql_header') and not config.get('contract').enforced
             and target_relation.render() not in compiled_code -%}
-        {%- set temp_relation = make_temp_relation(this) -%}
+        {%- set temp_relation = make_temp_relation(this, '__dbt_tmp_' ~ invocation_id | replace('-', '_')) -%}
         {%- if as_view -%}
             {%- set temp_relation = temp_relation.incorporate(type='view') -%}
             {%- call statement('create_tmp_relation') -%}
