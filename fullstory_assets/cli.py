@@ -16,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from fullstory_assets.demo import demo_command
+from fullstory_assets.exports.gcs_store import default_gcs_client
 from fullstory_assets.exports.s3_store import default_s3_client
 from fullstory_assets.exports.stores import open_store
 from fullstory_assets.loader import LoadError, load_events
@@ -99,7 +100,9 @@ def _simulate_command(commands: argparse._SubParsersAction) -> None:
         help="merge syncs into the DuckDB raw table (default), or write Fullstory's Parquet export",
     )
     cmd.add_argument(
-        "--to", help="--format parquet: s3://bucket/prefix or a directory (fullstory_<org_id>/...)"
+        "--to",
+        help="--format parquet: s3://bucket/prefix, gs://bucket/prefix or a directory "
+        "(fullstory_<org_id>/...)",
     )
     cmd.set_defaults(handler=_simulate, fail=cmd.error)
 
@@ -139,7 +142,9 @@ def _simulate(args: argparse.Namespace) -> int:
 
 def _export(to: str, org_id: str, deliveries: pa.Table, until: datetime, started: float) -> int:
     url = export_url(to, org_id)
-    written = export_syncs(deliveries, open_store(url, default_s3_client), until=until)
+    written = export_syncs(
+        deliveries, open_store(url, default_s3_client, default_gcs_client), until=until
+    )
     span = f" ({written[0]:%Y-%m-%d %H:%M} .. {written[-1]:%Y-%m-%d %H:%M})" if written else ""
     print(
         f"wrote {len(written)} sync folders{span} of {len(sync_times(deliveries))} up to "

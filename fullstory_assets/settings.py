@@ -18,6 +18,8 @@ WAREHOUSES = ("duckdb", "bigquery", "snowflake", "redshift", "postgres")
 # Where the raw table's rows come from: a warehouse sync, or Fullstory's Parquet export folders
 # loaded into the DuckDB warehouse (fullstory_assets/warehouses/parquet_exports.py).
 RAW_SOURCES = ("warehouse", "parquet_export")
+# Where the export can be besides a local directory: S3 or Google Cloud Storage (exports/stores.py).
+EXPORT_SCHEMES = ("s3", "gs")
 # The schemas dbt writes (profiles.yml, dbt_project.yml); the raw one is a setting.
 MODEL_SCHEMA = "fullstory"
 SEED_SCHEMA = "fullstory_seeds"
@@ -53,8 +55,8 @@ class Settings:
             (``OPTIONAL_CONNECTION_VARIABLES``), defaults filled in.
         raw_source: ``warehouse`` (Fullstory syncs into the raw table) or ``parquet_export``
             (its Parquet export folders are loaded into the DuckDB raw table).
-        export_url: The export's ``.../fullstory_<org_id>/events`` folder, ``s3://bucket/key``
-            or a local directory (``parquet_export`` only).
+        export_url: The export's ``.../fullstory_<org_id>/events`` folder, ``s3://bucket/key``,
+            ``gs://bucket/key`` or a local directory (``parquet_export`` only).
         export_settle_minutes: The newest export folder is loaded once its files are this old
             (a folder with a later one beside it is complete already).
     """
@@ -134,9 +136,11 @@ def _export(env: Mapping[str, str], warehouse: str) -> tuple[str, str | None]:
         raise SettingsError("FULLSTORY_RAW_SOURCE=parquet_export needs FULLSTORY_EXPORT_URL")
     if "://" not in url:
         return source, str(Path(url).resolve())
-    if not url.startswith("s3://") or not url[len("s3://") :].split("/")[0]:
+    scheme, _, rest = url.partition("://")
+    if scheme not in EXPORT_SCHEMES or not rest.split("/")[0]:
         raise SettingsError(
-            f"FULLSTORY_EXPORT_URL must be s3://bucket/prefix or a local directory, got {url!r}"
+            "FULLSTORY_EXPORT_URL must be s3://bucket/prefix, gs://bucket/prefix or a local "
+            f"directory, got {url!r}"
         )
     return source, url.rstrip("/")
 

@@ -22,6 +22,7 @@ from dagster_aws.s3 import S3Resource
 
 from fullstory_assets.dbt.assets import WAREHOUSE_LOCKED, WAREHOUSE_POOL
 from fullstory_assets.dbt.translator import RAW_EVENTS_KEY
+from fullstory_assets.exports.gcs_resource import ExportGCSResource
 from fullstory_assets.exports.reading import ExportReadError
 from fullstory_assets.exports.stores import open_store
 from fullstory_assets.settings import load_settings
@@ -39,10 +40,12 @@ from fullstory_assets.warehouses.parquet_exports import (
     description="Loads the export's sync folders after the last one loaded into the raw table, "
     "one transaction per folder, in ingested_time order.",
 )
-def load_parquet_export_folders(context: OpExecutionContext, s3: S3Resource) -> Iterator[Any]:
+def load_parquet_export_folders(
+    context: OpExecutionContext, s3: S3Resource, gcs: ExportGCSResource
+) -> Iterator[Any]:
     """Load every complete new folder; report each as a materialization of the raw table."""
     settings = load_settings()
-    store = open_store(settings.export_url, s3.get_client)
+    store = open_store(settings.export_url, s3.get_client, gcs.get_client)
     loaded = []
     try:
         with connect(settings.duckdb_path) as conn:

@@ -20,6 +20,7 @@ from dagster import (
 from dagster_aws.s3 import S3Resource
 
 from fullstory_assets.automation.export_load import parquet_export_load_job
+from fullstory_assets.exports.gcs_resource import ExportGCSResource
 from fullstory_assets.exports.layout import SyncFolder
 from fullstory_assets.exports.listing import pending_folders
 from fullstory_assets.exports.stores import open_store
@@ -43,7 +44,7 @@ def _run_key(after: datetime | None, folders: list[SyncFolder]) -> str:
     description="Requests a load of the Parquet export's sync folders written since the last one "
     "loaded into the raw table.",
 )
-def parquet_export_sensor(context: SensorEvaluationContext, s3: S3Resource):
+def parquet_export_sensor(context: SensorEvaluationContext, s3: S3Resource, gcs: ExportGCSResource):
     """List the export after the last loaded folder; request one run when folders wait."""
     settings = load_settings()
     after = None
@@ -54,7 +55,7 @@ def parquet_export_sensor(context: SensorEvaluationContext, s3: S3Resource):
         except duckdb.IOException as exc:  # a run is writing the file: look again next tick
             return SkipReason(f"warehouse busy, retrying next tick: {exc}")
     cursor = after.isoformat() if after else context.cursor
-    store = open_store(settings.export_url, s3.get_client)
+    store = open_store(settings.export_url, s3.get_client, gcs.get_client)
     folders = pending_folders(store, after, datetime.now(UTC), settings.export_settle_minutes * 60)
     if not folders:
         return SensorResult(

@@ -3,14 +3,18 @@
 from dagster import Definitions
 from dagster_aws.s3 import S3Resource
 
+from fullstory_assets.exports.gcs_resource import ExportGCSResource
 from fullstory_assets.settings import Settings
 
 
 def raw_source_definitions(settings: Settings) -> Definitions:
-    """The export's load job, its sensor and S3 access in ``parquet_export`` mode, else nothing.
+    """The export's load job, its sensor and S3/GCS access in ``parquet_export`` mode, else nothing.
 
     ``S3Resource()`` leaves the endpoint, region and credentials to boto3, which reads the
-    standard AWS variables (``AWS_ENDPOINT_URL_S3``, ``AWS_ACCESS_KEY_ID``, ...).
+    standard AWS variables (``AWS_ENDPOINT_URL_S3``, ``AWS_ACCESS_KEY_ID``, ...);
+    ``ExportGCSResource()`` (dagster-gcp's ``GCSResource``) leaves them to Google's Application
+    Default Credentials (``GOOGLE_APPLICATION_CREDENTIALS``, ...) and makes its client only for a
+    ``gs://`` export. No credential is read while the definitions load.
     """
     if settings.raw_source != "parquet_export":
         return Definitions()
@@ -23,5 +27,5 @@ def raw_source_definitions(settings: Settings) -> Definitions:
     return Definitions(
         jobs=[parquet_export_load_job],
         sensors=[parquet_export_sensor],
-        resources={"s3": S3Resource()},
+        resources={"s3": S3Resource(), "gcs": ExportGCSResource()},
     )

@@ -1,4 +1,6 @@
-"""Where an export lives: a local directory, or S3 (``s3_store.py``), behind one small interface.
+"""Where an export lives: a local directory, S3 or GCS, behind one small interface.
+
+S3 is ``s3_store.py``, Google Cloud Storage ``gcs_store.py``.
 
 Keys are relative to the export's ``fullstory_<org_id>/events`` folder (or to the destination,
 for the simulator's writes), ``/``-separated, so the layout code never sees where they live.
@@ -76,16 +78,25 @@ class LocalStore:
         os.replace(partial, target)
 
 
-def open_store(url: str, s3_client: Callable[[], Any]) -> ExportStore:
-    """The store of ``url``: ``s3://bucket/prefix`` (through ``s3_client()``) or a local path.
+def open_store(
+    url: str, s3_client: Callable[[], Any], gcs_client: Callable[[], Any]
+) -> ExportStore:
+    """The store of ``url``: ``s3://bucket/prefix``, ``gs://bucket/prefix`` or a local path.
 
     Args:
         url: Where the export (or the destination) is.
         s3_client: Makes a boto3 S3 client; called only for an ``s3://`` URL.
+        gcs_client: Makes a ``google.cloud.storage.Client``; called only for a ``gs://`` URL,
+            when the store is first used.
     """
     if url.startswith("s3://"):
         from fullstory_assets.exports.s3_store import S3Store
 
         bucket, _, prefix = url[len("s3://") :].partition("/")
         return S3Store(s3_client(), bucket, prefix.strip("/"))
+    if url.startswith("gs://"):
+        from fullstory_assets.exports.gcs_store import GcsStore
+
+        bucket, _, prefix = url[len("gs://") :].partition("/")
+        return GcsStore(gcs_client, bucket, prefix.strip("/"))
     return LocalStore(Path(url))

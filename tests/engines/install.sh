@@ -24,3 +24,4 @@ install_engine() {  # name, pip requirements
 install_engine fakesnow "fakesnow[server]==0.12.1" "snowflake-connector-python>=4.8,<5"
 install_engine crucible "crucible-emulator[server]==0.1.0a2"
 install_engine moto "moto[server]==5.2.5"
+install_engine gcs "gcp-storage-emulator==2026.7.19"

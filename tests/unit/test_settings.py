@@ -56,8 +56,9 @@ def test_the_raw_source_defaults_to_a_warehouse_sync():
     assert settings.export_settle_minutes == 10
 
 
-def test_parquet_export_mode_takes_an_s3_url_or_a_local_directory(tmp_path, monkeypatch):
-    url = "s3://bucket/prefix/fullstory_o-1-na1/events/"
+@pytest.mark.parametrize("scheme", ["s3", "gs"])
+def test_parquet_export_mode_takes_a_bucket_url_or_a_local_directory(tmp_path, monkeypatch, scheme):
+    url = f"{scheme}://bucket/prefix/fullstory_o-1-na1/events/"
     settings = load_settings(
         {
             "FULLSTORY_RAW_SOURCE": "parquet_export",
@@ -79,12 +80,16 @@ def test_parquet_export_mode_takes_an_s3_url_or_a_local_directory(tmp_path, monk
         ({"FULLSTORY_RAW_SOURCE": "kafka"}, "FULLSTORY_RAW_SOURCE must be one of"),
         ({"FULLSTORY_RAW_SOURCE": "parquet_export"}, "needs FULLSTORY_EXPORT_URL"),
         (
-            {"FULLSTORY_RAW_SOURCE": "parquet_export", "FULLSTORY_EXPORT_URL": "gs://b/p"},
-            "s3://bucket/prefix or a local directory",
+            {"FULLSTORY_RAW_SOURCE": "parquet_export", "FULLSTORY_EXPORT_URL": "abfs://b/p"},
+            "s3://bucket/prefix, gs://bucket/prefix or a local directory",
         ),
         (
             {"FULLSTORY_RAW_SOURCE": "parquet_export", "FULLSTORY_EXPORT_URL": "s3:///p"},
             "s3://bucket/prefix",
+        ),
+        (
+            {"FULLSTORY_RAW_SOURCE": "parquet_export", "FULLSTORY_EXPORT_URL": "gs://"},
+            "gs://bucket/prefix",
         ),
         ({"FULLSTORY_EXPORT_SETTLE_MINUTES": "soon"}, "whole number"),
     ],

@@ -1,6 +1,7 @@
-"""A local S3 for the Parquet-export suite: moto's server, bound to 127.0.0.1 on a free port.
+"""Local object stores for the Parquet-export suite, bound to 127.0.0.1 on a free port: moto's
+S3 server and gcp-storage-emulator (GCS), each from its own venv under the engines directory.
 
-Importable without pytest (the benchmarks use it too). The server runs in its own process group
+Importable without pytest. Each server runs in its own process group
 and the group is stopped on exit, whatever happened inside the ``with`` block.
 """
 
@@ -19,12 +20,13 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 # `make engines` creates <repo>/.venv-engines; a worktree points at another checkout's copy.
 ENGINES_DIR = Path(os.environ.get("FULLSTORY_ENGINES_DIR") or REPO_ROOT / ".venv-engines")
 MOTO_SERVER = ENGINES_DIR / "moto" / "bin" / "moto_server"
+GCS_EMULATOR = ENGINES_DIR / "gcs" / "bin" / "gcp-storage-emulator"
 START_TIMEOUT_SECONDS = 30
 
 
 @dataclass(frozen=True)
-class MotoS3:
-    """A running moto server and the standard AWS variables that point boto3 at it."""
+class LocalServer:
+    """A running store server and the standard variables that point its client library at it."""
 
     endpoint: str
     env: dict[str, str]
@@ -36,46 +38,56 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_until_serving(endpoint: str, process: subprocess.Popen, log: Path) -> None:
+def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"moto_server exited with {process.returncode}; see {log}")
+            raise RuntimeError(f"{log.stem} exited with {process.returncode}; see {log}")
         try:
-            with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1):
+            with urllib.request.urlopen(url, timeout=1):
                 return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"moto_server did not serve {endpoint} within {START_TIMEOUT_SECONDS} s")
+    raise RuntimeError(f"{log.stem} did not serve {url} within {START_TIMEOUT_SECONDS} s")
 
 
 @contextmanager
-def running_moto(directory: Path) -> Iterator[MotoS3]:
-    """Run moto's S3 server for the ``with`` block; its log goes to ``directory``/moto.log.
-
-    Args:
-        directory: Where the server's log is written.
-
-    Yields:
-        The endpoint and the AWS variables (fake credentials, region, endpoint) for it.
-    """
-    if not MOTO_SERVER.exists():
-        raise RuntimeError(
-            f"{MOTO_SERVER} is missing: run `make engines` or set FULLSTORY_ENGINES_DIR"
-        )
-    port = _free_port()
-    endpoint = f"http://127.0.0.1:{port}"
-    log = Path(directory) / "moto.log"
+def _serving(program: Path, args: list[str], probe: str, log: Path) -> Iterator[None]:
+    """Run ``program args`` until the ``with`` block ends, once ``probe`` answers."""
+    if not program.exists():
+        raise RuntimeError(f"{program} is missing: run `make engines` or set FULLSTORY_ENGINES_DIR")
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(port)],
+            [str(program), *args],
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, stopped as a whole below
         )
     try:
-        _wait_until_serving(endpoint, process, log)
-        yield MotoS3(
+        _wait_until_serving(probe, process, log)
+        yield
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@contextmanager
+def running_moto(directory: Path) -> Iterator[LocalServer]:
+    """Run moto's S3 server for the ``with`` block; its log goes to ``directory``/moto.log.
+
+    Yields:
+        The endpoint and the AWS variables (fake credentials, region, endpoint) for it.
+    """
+    endpoint = f"http://127.0.0.1:{_free_port()}"
+    args = ["-H", "127.0.0.1", "-p", endpoint.rsplit(":", 1)[1]]
+    with _serving(MOTO_SERVER, args, f"{endpoint}/moto-api/", Path(directory) / "moto.log"):
+        yield LocalServer(
             endpoint=endpoint,
             env={
                 "AWS_ENDPOINT_URL_S3": endpoint,
@@ -87,12 +99,18 @@ def running_moto(directory: Path) -> Iterator[MotoS3]:
                 "AWS_SHARED_CREDENTIALS_FILE": str(Path(directory) / "no-aws-credentials"),
             },
         )
-    finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+
+
+@contextmanager
+def running_gcs_emulator(directory: Path) -> Iterator[LocalServer]:
+    """Run gcp-storage-emulator (in memory) for the ``with`` block; log in ``directory``.
+
+    Yields:
+        The endpoint and ``STORAGE_EMULATOR_HOST``, which google-cloud-storage honours: it then
+        talks to the emulator with anonymous credentials.
+    """
+    port = str(_free_port())
+    endpoint = f"http://127.0.0.1:{port}"
+    args = ["start", "--host", "127.0.0.1", "--port", port, "--in-memory"]
+    with _serving(GCS_EMULATOR, args, f"{endpoint}/", Path(directory) / "gcs-emulator.log"):
+        yield LocalServer(endpoint=endpoint, env={"STORAGE_EMULATOR_HOST": endpoint})

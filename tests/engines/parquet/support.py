@@ -5,10 +5,10 @@ from pathlib import Path
 
 import duckdb
 from dagster import DagsterInstance, build_sensor_context
-from dagster_aws.s3 import S3Resource
 
 from fullstory_assets.automation.export_load import parquet_export_load_job
 from fullstory_assets.automation.export_sensor import parquet_export_sensor
+from fullstory_assets.automation.raw_source import raw_source_definitions
 from fullstory_assets.cli import main
 from fullstory_assets.exports.layout import export_root
 from fullstory_assets.settings import load_settings
@@ -38,12 +38,17 @@ def source_env(db: Path, export_url: str, settle_minutes: int = 0) -> dict[str, 
     }
 
 
+def _resources() -> dict:
+    """The S3 and GCS resources the definitions give parquet_export mode."""
+    return dict(raw_source_definitions(load_settings()).resources)
+
+
 def run_load(env: dict[str, str], instance: DagsterInstance | None = None):
     """One run of the load job, in-process, as the daemon would launch it."""
     with patched_environ(env):
         return parquet_export_load_job.execute_in_process(
             instance=instance or DagsterInstance.ephemeral(),
-            resources={"s3": S3Resource()},
+            resources=_resources(),
             raise_on_error=False,
         )
 
@@ -51,9 +56,7 @@ def run_load(env: dict[str, str], instance: DagsterInstance | None = None):
 def tick(env: dict[str, str], instance: DagsterInstance, cursor: str | None = None):
     """One evaluation of the export sensor."""
     with patched_environ(env):
-        context = build_sensor_context(
-            instance=instance, cursor=cursor, resources={"s3": S3Resource()}
-        )
+        context = build_sensor_context(instance=instance, cursor=cursor, resources=_resources())
         return parquet_export_sensor(context)
 
 

@@ -22,7 +22,6 @@ from tests.engines.parquet.support import (
 )
 from tests.support import simulate_into
 
-pytestmark = pytest.mark.parquet_s3
 SPEC = ("2024-02-01", 1, 400, 9)
 BAD = 4  # the index of the folder whose file goes bad
 
@@ -40,9 +39,9 @@ def _truncated(data: bytes) -> bytes:  # an upload cut short
 def test_a_bad_file_is_named_and_the_folders_before_it_stay_loaded(bucket, tmp_path, damage):
     times = sync_times(build_deliveries(SimulationSpec(date.fromisoformat(SPEC[0]), *SPEC[1:])))
     url = simulate_export(bucket.url("dest"), SPEC)
-    key = url.removeprefix(f"s3://{bucket.name}/") + f"/{folder_name(times[BAD])}/part-0.parquet"
-    good = bucket.client.get_object(Bucket=bucket.name, Key=key)["Body"].read()
-    bucket.client.put_object(Bucket=bucket.name, Key=key, Body=damage(good))
+    key = url.removeprefix(bucket.url() + "/") + f"/{folder_name(times[BAD])}/part-0.parquet"
+    good = bucket.read(key)
+    bucket.write(key, damage(good))
     db = tmp_path / "warehouse.duckdb"
     env = source_env(db, url)
 
@@ -50,7 +49,7 @@ def test_a_bad_file_is_named_and_the_folders_before_it_stay_loaded(bucket, tmp_p
         failed = run_load(env, instance)
         assert not failed.success
         message = failed.failure_data_for_node(NODE).error.message
-        assert f"s3://{bucket.name}/{key}" in message
+        assert bucket.url(key) in message
         assert len(loaded_folders(failed)) == BAD
         assert load_log(db) == times[:BAD]
         simulate_into(tmp_path / "before.duckdb", *SPEC, until=times[BAD - 1])
@@ -60,7 +59,7 @@ def test_a_bad_file_is_named_and_the_folders_before_it_stay_loaded(bucket, tmp_p
         assert first.run_requests[0].run_key == again.run_requests[0].run_key
         assert first.cursor == times[BAD - 1].isoformat()
 
-        bucket.client.put_object(Bucket=bucket.name, Key=key, Body=good)
+        bucket.write(key, good)
         fixed = tick(env, instance)
         assert fixed.run_requests[0].run_key != first.run_requests[0].run_key
         resumed = run_load(env, instance)

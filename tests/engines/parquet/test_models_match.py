@@ -1,7 +1,5 @@
-"""A history exported to S3 and loaded through parquet_export mode builds the same models as the
-same history synced straight into DuckDB, value for value."""
-
-import pytest
+"""A history exported to S3 or GCS and loaded through parquet_export mode builds the same models
+as the same history synced straight into DuckDB, value for value."""
 
 from tests.engines.parquet.support import (
     load_log,
@@ -23,14 +21,13 @@ from tests.engines.reference import (
     run_dbt,
 )
 
-pytestmark = pytest.mark.parquet_s3
 SPEC = (REFERENCE_START, REFERENCE_DAYS, REFERENCE_EVENTS_PER_DAY, REFERENCE_SEED)
 
 
 def test_every_model_equals_the_history_synced_straight_into_duckdb(bucket, tmp_path):
     reference = build_reference(tmp_path / "reference")
     url = simulate_export(bucket.url("exports"), SPEC)
-    assert url.startswith(f"s3://{bucket.name}/exports/fullstory_")
+    assert url.startswith(f"{bucket.url('exports')}/fullstory_")
     db = tmp_path / "warehouse.duckdb"
 
     result = run_load(source_env(db, url))

@@ -4,7 +4,6 @@ and its rows are seen exactly once by the late-data sensor (cursor on updated_ti
 from datetime import date
 
 import pyarrow.compute as pc
-import pytest
 from dagster import DagsterInstance, SkipReason, build_sensor_context
 
 from fullstory_assets.automation.sensors import late_data_sensor
@@ -26,7 +25,6 @@ from tests.engines.parquet.support import (
 )
 from tests.support import simulate_into
 
-pytestmark = pytest.mark.parquet_s3
 SPEC = ("2024-02-01", 1, 400, 9)
 
 
