@@ -48,7 +48,7 @@
     not created yet has nothing to lock; two first builds then collide, and one fails. -#}
 {% macro redshift__fullstory_lock_partition_window() %}
     {%- if adapter.get_relation(this.database, this.schema, this.identifier) is not none -%}
-        lock {{ this }}
+        lock {{ this.include(database=False) }}
     {%- endif -%}
 {% endmacro %}
 
@@ -73,7 +73,7 @@
     {%- if full_refresh -%}
         {{ return(default__reset_csv_table(model, full_refresh, old_relation, agate_table)) }}
     {%- endif -%}
-    {%- call statement('lock_seed') -%}lock {{ old_relation.render() }}{%- endcall -%}
+    {%- call statement('lock_seed') -%}lock {{ old_relation.include(database=False) }}{%- endcall -%}
     {%- set sql = 'delete from ' ~ old_relation.render() -%}
     {%- call statement('reset_seed') -%}{{ sql }}{%- endcall -%}
     {{ return(sql) }}
