@@ -26,13 +26,14 @@
   Transaction-scoped advisory locks, taken in the model's transaction before it reads anything:
   a run that replaces only its window's rows locks each of its days (in day order, so two ranges
   never deadlock) and shares the table's lock; a run that may change rows outside its window
-  (a keyed model deletes its keys on any day; a run without a window replaces every row) takes
-  the table's lock alone. The locks need no table, so two first builds of a table wait too.
+  (a keyed model deletes its keys on any day; a first build, a full refresh or a run without a
+  window writes every row) takes the table's lock alone. The locks need no table, so two first
+  builds of a table wait for each other too.
 #}
 {% macro postgres__fullstory_lock_partition_window() %}
     {%- set table_key = "hashtext('" ~ this.render() ~ "')" -%}
     {%- set window = fullstory_partition_window() -%}
-    {%- if window is none or config.get('unique_key') -%}
+    {%- if window is none or config.get('unique_key') or not is_incremental() -%}
         select pg_advisory_xact_lock({{ table_key }})
     {%- else -%}
         select pg_advisory_xact_lock_shared({{ table_key }});

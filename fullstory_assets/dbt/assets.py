@@ -42,10 +42,10 @@ WAREHOUSE_POOL = "fullstory_warehouse"
 ONE_RUN_AT_A_TIME = ("duckdb", "snowflake")
 # What DuckDB says when another process holds the file.
 WAREHOUSE_LOCKED = "Could not set lock on file"
-# What the warehouse says when another run holds what this one writes: nothing was written yet,
-# and the run is tried again. DuckDB: another process holds the file. BigQuery: another MERGE
-# changed the same partitions, or created the table first. PostgreSQL, Redshift: another run
-# created the table first (two first builds).
+# What the warehouse says when another run holds what this one writes; the run is tried again
+# (a partition run is idempotent: what it wrote already is rewritten the same). DuckDB: another
+# process holds the file. BigQuery: another MERGE changed the same partitions, or created the
+# table first. PostgreSQL, Redshift: another run created the table first (two first builds).
 BUSY_WAREHOUSE = (
     WAREHOUSE_LOCKED,
     "Could not serialize access to table",

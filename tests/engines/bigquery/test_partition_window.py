@@ -153,7 +153,7 @@ def test_events_window_is_replaced_by_one_merge(partitioned):
     # The source is a view of the model's SQL, so the MERGE computes the window's rows once, as
     # it writes them; it is named after the dbt invocation, so overlapping runs never share it.
     assert re.search(
-        r"from `partition-window`\.`fullstory`\.`events__dbt_tmp_[0-9a-f_]{36}`", merge
+        r"from `partition-window`\.`fullstory`\.`events__dbt_tmp_[0-9a-f_]{36}[0-9]+`", merge
     )
 
 
@@ -175,8 +175,8 @@ def test_sessions_window_and_moved_keys_are_replaced_by_one_merge(partitioned):
         f" and dbt_internal_dest.start_time < cast('{end}' as timestamp)"
         " then delete when not matched then insert"
     ) in merge
-    # Its new rows too are named after the dbt invocation.
-    assert re.search(r"`int_fullstory__sessions__dbt_tmp_[0-9a-f_]{36}`", merge)
+    # Its new rows too are named after the dbt invocation (and the time: dbt-bigquery's own).
+    assert re.search(r"`int_fullstory__sessions__dbt_tmp_[0-9a-f_]{36}[0-9]+`", merge)
     # The view of new rows was dropped after the MERGE.
     tables = {table.table_id for table in client.list_tables(f"{client.project}.fullstory")}
     assert not [name for name in tables if "__dbt_tmp" in name]
