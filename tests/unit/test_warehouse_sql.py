@@ -6,6 +6,7 @@ import pytest
 
 from fullstory_assets.checks.queries import bad_input_queries
 from fullstory_assets.warehouses.bigquery import literal
+from fullstory_assets.warehouses.change_scan import ChangeScan
 from fullstory_assets.warehouses.changes import changes_sql
 from fullstory_assets.warehouses.dialect import DIALECTS
 
@@ -26,7 +27,8 @@ def test_bigquery_literals_are_typed_and_in_utc():
 @pytest.mark.parametrize("name", sorted(DIALECTS))
 def test_each_dialect_writes_its_own_placeholders(name):
     dialect = DIALECTS[name]
-    sql = changes_sql(dialect, "raw.events", True, "fullstory.int_fullstory__sessions")
+    scan = ChangeScan(full=False, since=datetime(2024, 3, 1))
+    sql = changes_sql(dialect, "raw.events", scan, "fullstory.int_fullstory__sessions")
     assert f"updated_time > {dialect.param('since')}" in sql
     assert f"as {dialect.string_type})" in sql
     for query in bad_input_queries(dialect, "raw.events", 24).values():
