@@ -97,16 +97,17 @@ def advance(
     """The cursor after ``scan`` found rows up to ``watermark`` (None: none).
 
     A full scan moves both watermarks, and records its time even when it found nothing. A fast
-    scan moves ``since`` only, and remembers its lookback if it pruned.
+    scan moves ``since`` only, and remembers its lookback if it pruned, even when it found
+    nothing: the rows it left out may be all that changed, and only a full scan reads them.
     """
     if scan.full:
         marks = [mark for mark in (scan.since, watermark) if mark is not None]
         if not marks:
             return cursor
         return ChangeCursor(since=max(marks), full_since=max(marks), full_scan_at=now)
-    if cursor is None or watermark is None:
+    if cursor is None:
         return cursor
     missed = cursor.lookback_hours
     if scan.floor is not None:
         missed = scan.lookback_hours if missed is None else min(missed, scan.lookback_hours)
-    return replace(cursor, since=watermark, lookback_hours=missed)
+    return replace(cursor, since=watermark or cursor.since, lookback_hours=missed)

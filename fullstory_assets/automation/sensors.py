@@ -78,7 +78,9 @@ def late_data_sensor(context: SensorEvaluationContext, warehouse: ResourceParam[
     if changes.watermark is None and not stale.days:
         skip = SkipReason(f"no raw rows changed ({scan.describe()})")
         # A full scan that found nothing still records that it ran.
-        return skip if new_cursor == context.cursor else SensorResult(skip, cursor=new_cursor)
+        if new_cursor == context.cursor:
+            return skip
+        return SensorResult(skip_reason=skip, cursor=new_cursor)
     last_day = _last_partition_day()
     graph = context.repository_def.asset_graph
     plan = partial(
