@@ -57,7 +57,7 @@ def inferred_session_spans(dialect: Dialect, raw: str, stored: str) -> str:
                 greatest(coalesce(end_time, last_changed), coalesce(last_changed, end_time))
                     as last_moment
             from sessions
-        ),"""
+        )"""
 
 
 def whole_session_spans(dialect: Dialect, raw: str, stored: str) -> str:
@@ -92,4 +92,4 @@ def whole_session_spans(dialect: Dialect, raw: str, stored: str) -> str:
         ),
         page_view_spans as (
             select first_moment, last_moment from session_starts
-        ),"""
+        )"""
