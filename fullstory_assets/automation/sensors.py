@@ -34,9 +34,10 @@ from fullstory_assets.warehouses.attribution import read_stale_attribution
 from fullstory_assets.warehouses.changes import read_changes
 from fullstory_assets.warehouses.session import WarehouseUnavailable
 
-# How often the change query runs. On BigQuery each tick is billed for the columns it scans, and
-# on Snowflake it wakes the virtual warehouse: ten minutes still sees each hourly sync within a
-# few minutes of landing. DuckDB and PostgreSQL/Redshift cost nothing extra per query.
+# How often the change query runs. On BigQuery each tick is billed for the columns it scans (a
+# fast scan: the lookback's partitions only), and on Snowflake it wakes the virtual warehouse: ten
+# minutes still sees each hourly sync within a few minutes of landing. DuckDB and
+# PostgreSQL/Redshift cost nothing extra per query.
 TICK_SECONDS = {"bigquery": 600, "snowflake": 600}
 
 
