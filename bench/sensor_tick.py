@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from bench.measure import median
+from fullstory_assets.warehouses.change_scan import ChangeScan
 from fullstory_assets.warehouses.changes import SESSIONS_MODEL, changes_sql, read_changes
 from fullstory_assets.warehouses.dialect import DIALECTS
 from fullstory_assets.warehouses.duckdb import DuckDBWarehouse
@@ -91,7 +92,9 @@ def _tick_once(db_path: Path, since: datetime) -> tuple[float, float, int]:
     with DuckDBWarehouse(path=str(db_path)).session() as session:
         session.relations_in("fullstory_raw")
         queried = time.perf_counter()
-        changes = read_changes(session, "fullstory_raw", "fullstory", since)
+        changes = read_changes(
+            session, "fullstory_raw", "fullstory", ChangeScan(full=False, since=since)
+        )
         done = time.perf_counter()
     return done - queried, done - began, changes.rows
 
@@ -114,7 +117,12 @@ def sensor_ticks(work: str, sizes: list[int], rows_per_sync: int, repeats: int) 
                     "select max(updated_time) from fullstory_raw.events where updated_time < ?",
                     [last_sync],
                 ).fetchone()
-                sql = changes_sql(DIALECTS["duckdb"], "fullstory_raw.events", True, SESSIONS_TABLE)
+                sql = changes_sql(
+                    DIALECTS["duckdb"],
+                    "fullstory_raw.events",
+                    ChangeScan(full=False, since=since),
+                    SESSIONS_TABLE,
+                )
                 plan = conn.execute("explain analyze " + sql, {"since": since}).fetchall()
             ticks = [_tick_once(db_path, since) for _ in range(repeats)]
             results[str(rows)] = {

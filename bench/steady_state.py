@@ -11,7 +11,6 @@ import argparse
 import json
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -53,9 +52,11 @@ def tick(cursor: str, out: str) -> None:
     started = time.perf_counter()
     from dagster import DagsterInstance, build_sensor_context
 
+    from fullstory_assets.automation.change_cursor import ChangeCursor
     from fullstory_assets.automation.sensors import late_data_sensor
     from fullstory_assets.definitions import defs
     from fullstory_assets.settings import load_settings
+    from fullstory_assets.warehouses.change_scan import ChangeScan
     from fullstory_assets.warehouses.changes import read_changes
     from fullstory_assets.warehouses.duckdb import DuckDBWarehouse
 
@@ -65,8 +66,9 @@ def tick(cursor: str, out: str) -> None:
     for _ in range(3):
         with DuckDBWarehouse(path=str(settings.duckdb_path)).session() as session:
             began = time.perf_counter()
+            since = ChangeCursor.parse(cursor).since
             changes = read_changes(
-                session, settings.raw_schema, "fullstory", datetime.fromisoformat(cursor)
+                session, settings.raw_schema, "fullstory", ChangeScan(full=False, since=since)
             )
             query_times.append(round(time.perf_counter() - began, 4))
     with DagsterInstance.get() as instance:

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from fullstory_assets.settings import MODEL_SCHEMA, load_settings
+from fullstory_assets.warehouses.change_scan import ChangeScan
 from fullstory_assets.warehouses.changes import read_changes
 from fullstory_assets.warehouses.environ import patched_environ
 from fullstory_assets.warehouses.resources import warehouse_resource
@@ -117,7 +118,9 @@ def measure(engine: EngineHarness, db_path: Path) -> dict:
         # Initialized as Dagster does for a run: the credentials' EnvVars are read now.
         resource = warehouse_resource(settings).process_config_and_initialize()
         with resource.session() as session:
-            changes = read_changes(session, settings.raw_schema, MODEL_SCHEMA, since)
+            changes = read_changes(
+                session, settings.raw_schema, MODEL_SCHEMA, ChangeScan(full=False, since=since)
+            )
             scanned = getattr(session, "bytes_scanned", None)
     return {
         "first_build_s": round(first_build_s, 1),

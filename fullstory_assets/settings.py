@@ -26,6 +26,14 @@ SEED_SCHEMA = "fullstory_seeds"
 MODEL_SCHEMAS = (MODEL_SCHEMA, SEED_SCHEMA, "main")
 
 
+# Only BigQuery's raw table is partitioned on event_time (by day): elsewhere a bound on it saves
+# nothing (updated_time follows load order already), and would only delay the oldest late rows
+# until a full scan. Three days: rows reach the warehouse within hours of their event (processed
+# within 3 h, synced at the next hour + 1 h, updated within 3 h), re-synced sessions and
+# "swan song" events within a day or two; only rarer, older rows wait for the full scan.
+DEFAULT_CHANGE_LOOKBACK_HOURS = {"bigquery": 72}
+
+
 class SettingsError(ValueError):
     """An environment variable holds a value the project cannot use."""
 
@@ -59,6 +67,12 @@ class Settings:
             ``gs://bucket/key`` or a local directory (``parquet_export`` only).
         export_settle_minutes: The newest export folder is loaded once its files are this old
             (a folder with a later one beside it is complete already).
+        change_lookback_hours: The late-data sensor's fast scan reads rows whose ``event_time``
+            is at most this long before its watermark, so BigQuery prunes the raw table's
+            ``event_time`` partitions; older late rows wait for the full scan. None: no bound
+            (the default except on BigQuery, where nothing else is partitioned on it).
+        change_full_scan_hours: How often the sensor's full scan (every late row the fast scan
+            left out) runs when pruning is on.
     """
 
     warehouse: str = "duckdb"
@@ -79,6 +93,8 @@ class Settings:
     raw_source: str = "warehouse"
     export_url: str | None = None
     export_settle_minutes: int = 10
+    change_lookback_hours: int | None = None
+    change_full_scan_hours: int = 24
 
     @property
     def dbt_target(self) -> str:
@@ -97,6 +113,16 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     if value < 0:
         raise SettingsError(f"{name} must not be negative, got {value}")
     return value
+
+
+def _lookback(env: Mapping[str, str], warehouse: str) -> int | None:
+    """``FULLSTORY_CHANGE_LOOKBACK_HOURS``: hours, ``off``, or the warehouse's default."""
+    raw = env.get("FULLSTORY_CHANGE_LOOKBACK_HOURS")
+    if not raw:
+        return DEFAULT_CHANGE_LOOKBACK_HOURS.get(warehouse)
+    if raw.strip().lower() == "off":
+        return None
+    return _int(env, "FULLSTORY_CHANGE_LOOKBACK_HOURS", 0)
 
 
 def _share(env: Mapping[str, str], name: str, default: float) -> float:
@@ -200,5 +226,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         export_url=export_url,
         export_settle_minutes=_int(
             env, "FULLSTORY_EXPORT_SETTLE_MINUTES", defaults.export_settle_minutes
+        ),
+        change_lookback_hours=_lookback(env, warehouse),
+        change_full_scan_hours=_int(
+            env, "FULLSTORY_CHANGE_FULL_SCAN_HOURS", defaults.change_full_scan_hours
         ),
     )

@@ -4,7 +4,9 @@ Each seed simulates a history with late events, whole-session re-syncs, nulled r
 duplicates, identifies days later and sessions over midnight, then replays it hour by hour: at
 random hours the real schedule, the real sensor (against the real warehouse) or a random range
 backfill fires, and its run requests execute through Dagster. The DuckDB invariant test and each
-engine suite compare the result with a full rebuild.
+engine suite compare the result with a full rebuild. With ``lookback_hours`` the sensor's change
+query is pruned (fast scans bounded on event_time, full scans at random and at the end): a small
+lookback leaves many late rows to the full scans.
 """
 
 import random
@@ -33,6 +35,8 @@ DAYS = 2
 # final catch-up tick works from a real cursor.
 ACTIONS = ("schedule", "sensor", "sensor", "backfill")
 MAX_SETTLING_TICKS = 4
+# Pruned replays: a full scan when the action says so, never on the clock.
+NEVER_HOURS, ALWAYS_HOURS = "1000000", "0"
 
 
 def _backfill(rng: random.Random):
@@ -116,9 +120,18 @@ class Target:
 class History:
     """One simulated warehouse and the Dagster state driving it."""
 
-    def __init__(self, db_path, seed: int, events_per_day: int, target: Target | None = None):
+    def __init__(
+        self,
+        db_path,
+        seed: int,
+        events_per_day: int,
+        target: Target | None = None,
+        lookback_hours: int | None = None,
+    ):
         self.db_path = db_path
         self.target = target or Target.duckdb(db_path)
+        self.lookback_hours = lookback_hours
+        self.late_run_tags: list[dict[str, str]] = []  # of the change query's requests
         simulated = build_deliveries(SimulationSpec(START, DAYS, events_per_day, seed))
         self.simulated_until = sync_times(simulated)[-1]
         self.deliveries = with_adversarial_changes(simulated, seed)
@@ -140,9 +153,9 @@ class History:
                 instance=self.instance, scheduled_execution_time=tick.replace(tzinfo=UTC)
             )
             requests = [hourly_models_schedule(context)]
-        elif action == "sensor":
+        elif action in ("sensor", "full_scan"):
             definitions = self.target.definitions
-            with patched_environ(self.target.env):
+            with patched_environ({**self.target.env, **self._scan_env(action)}):
                 context = build_sensor_context(
                     instance=self.instance,
                     cursor=self.cursor,
@@ -152,6 +165,9 @@ class History:
                 result = late_data_sensor(context)
             requests = getattr(result, "run_requests", None) or []
             self.cursor = getattr(result, "cursor", None) or self.cursor
+            self.late_run_tags += [
+                r.tags for r in requests if r.run_key and r.run_key.startswith("late:")
+            ]
         else:
             requests = _backfill(rng)
         executed = 0
@@ -164,22 +180,44 @@ class History:
         self.runs += executed
         return executed
 
+    def _scan_env(self, action: str) -> dict[str, str]:
+        """The sensor's change-scan settings for ``action`` (none: the warehouse's default)."""
+        if self.lookback_hours is None:
+            return {}
+        every = ALWAYS_HOURS if action == "full_scan" else NEVER_HOURS
+        return {
+            "FULLSTORY_CHANGE_LOOKBACK_HOURS": str(self.lookback_hours),
+            "FULLSTORY_CHANGE_FULL_SCAN_HOURS": every,
+        }
+
 
 def replay_history(
-    tmp_path: Path, seed: int, events_per_day: int, actions: int, target: Target | None = None
+    tmp_path: Path,
+    seed: int,
+    events_per_day: int,
+    actions: int,
+    target: Target | None = None,
+    lookback_hours: int | None = None,
 ) -> History:
-    """Sync hour by hour, firing random ticks and backfills, then let the sensor catch up."""
+    """Sync hour by hour, firing random ticks and backfills, then let the sensor catch up.
+
+    With ``lookback_hours``, sensor ticks are fast scans with that lookback, a random action is
+    also a full scan, and the catch-up ends with one.
+    """
     rng = random.Random(seed)
-    history = History(tmp_path / "warehouse.duckdb", seed, events_per_day, target)
+    history = History(tmp_path / "warehouse.duckdb", seed, events_per_day, target, lookback_hours)
+    choices = ACTIONS if lookback_hours is None else (*ACTIONS, "full_scan")
     hours = sync_times(history.deliveries)
     simulated = [hour for hour in hours if hour <= history.simulated_until]
     for index, hour in enumerate(sorted(rng.sample(simulated, actions))):
         history.sync_until(hour)
-        history.fire("sensor" if index == 0 else rng.choice(ACTIONS), hour, rng)
+        history.fire("sensor" if index == 0 else rng.choice(choices), hour, rng)
     # The sensor catches up, then meets each seam-crossing late change on its own.
     for hour in [simulated[-1], *hours[len(simulated) :]]:
         history.sync_until(hour)
         history.fire("sensor", hour, rng)
+    if lookback_hours is not None:
+        history.fire("full_scan", hours[-1], rng)
     # A run can re-attribute other days' events (identity stitching): the sensor has caught up
     # when a tick asks for nothing more. Each round settles a late identify's own day first.
     for _ in range(MAX_SETTLING_TICKS):

@@ -1,7 +1,7 @@
 """Plan the runs that heal late data: which models each changed event day needs (pure)."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,6 +51,7 @@ def plan_runs(
     run_key_prefix: str,
     checks: Iterable[AssetCheckKey] | None = None,
     unbuilt: Iterable[AssetKey] = (),
+    tags: Mapping[str, str] | None = None,
 ) -> list[RunRequest]:
     """One run per contiguous range of days that need the same tables.
 
@@ -64,6 +65,7 @@ def plan_runs(
         unbuilt: Partitioned tables the warehouse does not have yet. Every run builds them too:
             the views every run rebuilds read both tables, and a view cannot be created on a
             table that does not exist (a first run of events alone would fail).
+        tags: More tags for every run (what the change query that asked for it scanned).
 
     Returns:
         The run requests, in day order.
@@ -94,7 +96,7 @@ def plan_runs(
                     last,
                     run_key,
                     selection,
-                    tags={"fullstory/trigger": "late_data"},
+                    tags={"fullstory/trigger": "late_data", **(tags or {})},
                     asset_check_keys=run_checks,
                 )
             )

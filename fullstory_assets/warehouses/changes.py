@@ -1,12 +1,18 @@
 """What changed in the raw table since a watermark, and the event days each model must rebuild.
 
-One query per sensor tick, filtered on ``updated_time`` so the warehouse prunes its scan, in SQL
-every supported warehouse runs (warehouses/dialect.py spells the one type that differs).
+One query per sensor tick, in SQL every supported warehouse runs (warehouses/dialect.py spells
+what differs): a fast scan of the rows updated after the watermark, bounded on ``event_time`` so
+BigQuery prunes its partitions, or now and then a full scan (warehouses/change_scan.py).
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from fullstory_assets.warehouses.change_scan import ChangeScan, row_filter
+from fullstory_assets.warehouses.change_sessions import (
+    inferred_session_spans,
+    whole_session_spans,
+)
 from fullstory_assets.warehouses.dialect import Dialect
 from fullstory_assets.warehouses.session import WarehouseSession
 
@@ -28,7 +34,9 @@ class RawChanges:
             changed event, if earlier) to its stored end (or its last changed event, if later):
             the page view partitions to rebuild, since a change anywhere in a session can change
             any of its views (neighbours, entry and exit). A session not stored yet: the days
-            between its first and last changed event.
+            between its first and last changed event. After a full scan, both are every day
+            between the earliest and latest of the session's raw and stored rows
+            (warehouses/change_sessions.py).
     """
 
     watermark: datetime | None
@@ -38,18 +46,18 @@ class RawChanges:
     page_view_days: frozenset[date] = frozenset()
 
 
-def changes_sql(dialect: Dialect, raw: str, since: bool, stored_sessions: str | None) -> str:
+def changes_sql(dialect: Dialect, raw: str, scan: ChangeScan, stored_sessions: str | None) -> str:
     """The change query: one summary row, then (kind, first day, last day) ranges to rebuild.
 
     Args:
         dialect: The warehouse's spelling.
         raw: The raw events table.
-        since: Whether rows are filtered on ``updated_time > since`` (else: every row).
+        scan: Which rows it reads (``change_scan.row_filter``); a full scan also reads every row
+            of each session they touch.
         stored_sessions: The session table already built, if any: its start and end days bound
             where a changed session may now start.
     """
     text = dialect.string_type
-    since_filter = f"updated_time > {dialect.param('since')}" if since else "true"
     stored = (
         f"select full_session_id, start_time, end_time from {stored_sessions}"
         if stored_sessions
@@ -57,52 +65,15 @@ def changes_sql(dialect: Dialect, raw: str, since: bool, stored_sessions: str | 
         "start_time, cast(null as timestamp) as end_time from (select 1 as one) as nothing "
         "where false"
     )
+    spans = whole_session_spans if scan.full else inferred_session_spans
     return f"""
         with changed as (
-            select event_time, event_type, updated_time,
+            select event_time, event_type, updated_time, device_id, session_id,
                 cast(device_id as {text}) || ':' || cast(session_id as {text}) as full_session_id
             from {raw}
-            where updated_time is not null and {since_filter}
+            where updated_time is not null and {row_filter(dialect, scan)}
         ),
-        touched as (
-            select full_session_id,
-                min(case when event_type is not null then event_time end) as first_current,
-                min(event_time) as first_changed,
-                max(event_time) as last_changed
-            from changed where full_session_id is not null
-            group by full_session_id
-        ),
-        sessions as (
-            select touched.*, stored.start_time, stored.end_time
-            from touched left join ({stored}) as stored
-                on touched.full_session_id = stored.full_session_id
-        ),
-        session_starts as (
-            -- A new session starts at its first current event.
-            select first_current as first_moment, first_current as last_moment
-            from sessions where start_time is null
-            -- A stored session whose first event is untouched starts at that event or earlier,
-            -- and its stored start day must drop the row if it moved.
-            union all
-            select least(start_time, coalesce(first_current, start_time)), start_time
-            from sessions where first_changed > start_time
-            -- A stored session whose first event changed (nulled, re-synced) may now start at
-            -- any of its unchanged events, all within its stored span, or at a changed one.
-            union all
-            select start_time, end_time from sessions where first_changed <= start_time
-            union all
-            select first_current, first_current from sessions where first_changed <= start_time
-        ),
-        page_view_spans as (
-            -- Each side falls back on the other when NULL: least()/greatest() skip NULLs on
-            -- PostgreSQL only.
-            select
-                least(coalesce(start_time, first_changed), coalesce(first_changed, start_time))
-                    as first_moment,
-                greatest(coalesce(end_time, last_changed), coalesce(last_changed, end_time))
-                    as last_moment
-            from sessions
-        )
+        {spans(dialect, raw, stored)}
         select 'rows', count(*), max(updated_time), cast(null as date), cast(null as date)
         from changed
         union all
@@ -124,15 +95,15 @@ def _days(first: date, last: date) -> list[date]:
 
 
 def read_changes(
-    session: WarehouseSession, raw_schema: str, model_schema: str, since: datetime | None
+    session: WarehouseSession, raw_schema: str, model_schema: str, scan: ChangeScan
 ) -> RawChanges:
-    """Read the raw rows whose ``updated_time`` is after ``since`` (all rows when None).
+    """Read the raw rows ``scan`` selects and the partitions they touch.
 
     Args:
         session: An open warehouse session.
         raw_schema: Schema of the raw ``events`` table.
         model_schema: Schema of the models (the stored session table, once built).
-        since: The watermark already handled.
+        scan: Which rows: a fast or a full scan after the watermarks already handled.
 
     Returns:
         The changes, with the event days, session start days and page view days they affect.
@@ -141,10 +112,10 @@ def read_changes(
     sql = changes_sql(
         session.dialect,
         f"{raw_schema}.events",
-        since is not None,
+        scan,
         f"{model_schema}.{SESSIONS_MODEL}" if built else None,
     )
-    rows = session.fetchall(sql, {"since": since} if since is not None else {})
+    rows = session.fetchall(sql, scan.params())
     watermark, count = None, 0
     event_days: set[date] = set()
     session_days: set[date] = set()

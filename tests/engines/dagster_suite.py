@@ -104,19 +104,24 @@ def assert_range_run_matches_duckdb(engine: EngineHarness, reference: Reference)
 
 
 def replay_on_engine(
-    engine: EngineHarness, tmp_path: Path, seed: int, events_per_day: int, actions: int
-) -> int:
-    """The invariant replay with the engine as the warehouse; returns the runs it made.
+    engine: EngineHarness,
+    tmp_path: Path,
+    seed: int,
+    events_per_day: int,
+    actions: int,
+    lookback_hours: int | None = None,
+):
+    """The invariant replay with the engine as the warehouse; returns its ``History``.
 
     Syncs land in a DuckDB file (the simulator's merge is the reference semantics of a sync)
     and are mirrored into the engine's raw table; the schedule, the sensor and the backfills
     act on the engine. Afterwards every model must equal DuckDB's full rebuild of the same raw
-    table.
+    table. ``lookback_hours`` prunes the sensor's change scans (tests/invariant_replay.py).
     """
     target = Target(
         engine.definitions(), engine.env, lambda db_path: engine.load_raw(raw_table(db_path))
     )
-    history = replay_history(tmp_path, seed, events_per_day, actions, target)
+    history = replay_history(tmp_path, seed, events_per_day, actions, target, lookback_hours)
     rebuild = tmp_path / "rebuild.duckdb"
     with duckdb.connect(str(rebuild)) as conn:
         conn.execute(f"attach '{history.db_path}' as source (read_only)")
@@ -126,7 +131,7 @@ def replay_on_engine(
         )
     run_dbt(["build", "--full-refresh"], rebuild)
     assert_models_match(engine, Reference(rebuild, raw_table(rebuild)))
-    return history.runs
+    return history
 
 
 def reference_days(reference: Reference) -> tuple[str, str]:

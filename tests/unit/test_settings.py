@@ -97,3 +97,17 @@ def test_parquet_export_mode_takes_a_bucket_url_or_a_local_directory(tmp_path, m
 def test_bad_raw_source_settings_get_a_clear_error(env, message):
     with pytest.raises(SettingsError, match=message):
         load_settings(env)
+
+
+def test_the_change_scan_is_bounded_on_bigquery_only_by_default():
+    assert load_settings({}).change_lookback_hours is None
+    assert load_settings({"FULLSTORY_WAREHOUSE": "postgres"}).change_lookback_hours is None
+    bigquery = load_settings({"FULLSTORY_WAREHOUSE": "bigquery"})
+    assert (bigquery.change_lookback_hours, bigquery.change_full_scan_hours) == (72, 24)
+    off = {"FULLSTORY_WAREHOUSE": "bigquery", "FULLSTORY_CHANGE_LOOKBACK_HOURS": "off"}
+    assert load_settings(off).change_lookback_hours is None
+    on = {"FULLSTORY_CHANGE_LOOKBACK_HOURS": "6", "FULLSTORY_CHANGE_FULL_SCAN_HOURS": "2"}
+    settings = load_settings(on)
+    assert (settings.change_lookback_hours, settings.change_full_scan_hours) == (6, 2)
+    with pytest.raises(SettingsError, match="whole number"):
+        load_settings({"FULLSTORY_CHANGE_LOOKBACK_HOURS": "three days"})

@@ -6,11 +6,13 @@ from datetime import date
 import pyarrow.compute as pc
 from dagster import DagsterInstance, SkipReason, build_sensor_context
 
+from fullstory_assets.automation.change_cursor import ChangeCursor
 from fullstory_assets.automation.sensors import late_data_sensor
 from fullstory_assets.definitions import defs
 from fullstory_assets.simulate.history import build_deliveries
 from fullstory_assets.simulate.spec import SimulationSpec
 from fullstory_assets.simulate.sync import sync_times
+from fullstory_assets.warehouses.change_scan import ChangeScan
 from fullstory_assets.warehouses.changes import read_changes
 from fullstory_assets.warehouses.duckdb import DuckDBWarehouse
 from fullstory_assets.warehouses.environ import patched_environ
@@ -56,7 +58,7 @@ def test_a_new_folder_is_requested_loaded_once_and_seen_once_by_the_late_data_se
         idle = tick(env, instance, first.cursor)
         assert not idle.run_requests and idle.cursor == times[middle].isoformat()
         caught_up = _late_data_tick(env, None)
-        assert caught_up.cursor == times[middle].isoformat()
+        assert ChangeCursor.parse(caught_up.cursor).since == times[middle]
 
         simulate_export(bucket.url(), SPEC, until=times[middle + 1])
         # Freshly written, the newest folder may still be growing: it waits for the settle time.
@@ -75,8 +77,9 @@ def test_a_new_folder_is_requested_loaded_once_and_seen_once_by_the_late_data_se
     # The late-data sensor sees the new folder's rows once: one tick moves its cursor to the
     # folder's ingested_time and requests their partitions; the next finds nothing.
     with DuckDBWarehouse(path=str(db)).session() as session:
-        changed = read_changes(session, "fullstory_raw", "fullstory", times[middle]).rows
+        scan = ChangeScan(full=False, since=times[middle])
+        changed = read_changes(session, "fullstory_raw", "fullstory", scan).rows
     assert changed == pc.sum(pc.equal(deliveries["sync_time"], times[middle + 1])).as_py()
     seen = _late_data_tick(env, caught_up.cursor)
-    assert seen.cursor == times[middle + 1].isoformat() and seen.run_requests
+    assert ChangeCursor.parse(seen.cursor).since == times[middle + 1] and seen.run_requests
     assert isinstance(_late_data_tick(env, seen.cursor), SkipReason)
