@@ -1,16 +1,18 @@
 {#
-  Partition runs of different days may overlap on PostgreSQL, Redshift and BigQuery (DuckDB and
-  Snowflake run them one at a time: fullstory_assets/dbt/assets.py). What keeps them right:
+  Partition runs of any days may overlap on PostgreSQL and Redshift (DuckDB, Snowflake and
+  BigQuery run them one at a time: fullstory_assets/dbt/assets.py). What keeps them right:
 
   - Two runs that write the same rows of a table take turns, from before they read the raw table
     to their commit, so the one that commits last read the raw table last and a run that read it
     earlier can never overwrite newer rows (fullstory_lock_partition_window, a pre-hook of every
-    model: dbt_project.yml). BigQuery needs no lock: each table's new rows are computed inside
-    the MERGE that writes them (macros/materializations/incremental_bigquery.sql), and BigQuery
-    fails one of two MERGEs that change the same partitions at once.
-  - dbt's work relations get names of their own run (make_*_relation below; BigQuery's in its
-    materialization), so two runs never create, rename or drop each other's.
+    model: dbt_project.yml).
+  - A view is replaced only when its SQL changed (macros/materializations/view.sql), so hourly
+    runs never rename or drop a view another run reads or builds on.
+  - dbt's work relations are named after the moment they are made (make_*_relation below), so
+    two runs never create or drop each other's.
   - A seed reload replaces the rows in one transaction (redshift__reset_csv_table below).
+  They rely on dbt sending BEGIN before a model's statements, as dbt-redshift does unless its
+  behaviour flag redshift_skip_autocommit_transaction_statements is on: keep it off.
 #}
 
 {% macro fullstory_lock_partition_window() %}

@@ -62,7 +62,8 @@ view_checks_job = define_asset_job(
 )
 
 # Once a day, in the hour after yesterday has settled (settling.py: 5 h after midnight with the
-# default settings); the warehouse pool runs it before or after the hourly run of that minute.
+# default settings); where runs take the warehouse pool it runs before or after the hourly run of
+# that minute, elsewhere beside it (a view is replaced only when its SQL changed).
 _SETTINGS = load_settings()
 _SETTLED = settled_at(date(2000, 1, 1), _SETTINGS) - datetime(2000, 1, 2)
 _HOUR = min(23, math.ceil(_SETTLED / timedelta(hours=1)))

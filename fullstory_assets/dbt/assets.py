@@ -1,5 +1,6 @@
 """Every dbt model as a Dagster asset partitioned by event day, built in one dbt invocation."""
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -33,24 +34,27 @@ from fullstory_assets.partitions import event_day_partitions
 from fullstory_assets.settings import load_settings
 from fullstory_assets.warehouses.environ import patched_environ
 
-# On DuckDB and Snowflake, runs that write the warehouse share a pool of one slot (its limit:
-# dagster_home/dagster.yaml). DuckDB takes one writer per file. dbt-snowflake computes a keyed
-# table's new rows before the transaction that locks the table, and Snowflake has no lock to
-# take first, so a run that read the raw table earlier could commit later. On PostgreSQL,
-# Redshift and BigQuery, runs of any days may overlap (dbt_models/macros/concurrent_runs.sql).
+# On DuckDB, Snowflake and BigQuery, runs that write the warehouse share a pool of one slot (its
+# limit: dagster_home/dagster.yaml). DuckDB takes one writer per file. dbt-snowflake computes a
+# keyed table's new rows before the transaction that locks the table, and Snowflake has no lock
+# to take first, so a run that read the raw table earlier could commit later. On BigQuery two
+# MERGEs that only insert (into a window empty when they start) do not conflict, so two runs of
+# a new day would both insert it, and a seed reload drops the table another run reads. On
+# PostgreSQL and Redshift runs of any days may overlap (dbt_models/macros/concurrent_runs.sql).
 WAREHOUSE_POOL = "fullstory_warehouse"
-ONE_RUN_AT_A_TIME = ("duckdb", "snowflake")
+ONE_RUN_AT_A_TIME = ("duckdb", "snowflake", "bigquery")
 # What DuckDB says when another process holds the file.
 WAREHOUSE_LOCKED = "Could not set lock on file"
 # What the warehouse says when another run holds what this one writes; the run is tried again
 # (a partition run is idempotent: what it wrote already is rewritten the same). DuckDB: another
-# process holds the file. BigQuery: another MERGE changed the same partitions, or created the
-# table first. PostgreSQL, Redshift: another run created the table first (two first builds).
-BUSY_WAREHOUSE = (
-    WAREHOUSE_LOCKED,
-    "Could not serialize access to table",
-    "Already Exists: Table",
-    "already exists",
+# process holds the file. PostgreSQL, Redshift: another run created the table first (two first
+# builds), replaced a view this run was replacing, or Redshift's serializable isolation refused
+# a read of a table another run was writing.
+BUSY_WAREHOUSE = re.compile(
+    re.escape(WAREHOUSE_LOCKED)
+    + r'|relation "[^"]+" already exists'
+    + r"|duplicate key value violates unique constraint \"pg_(class|type)_"
+    + r"|Serializable isolation violation"
 )
 
 
@@ -116,7 +120,7 @@ def fullstory_dbt_models(
     yield from other_events
     if not invocation.is_successful():
         error = str(invocation.get_error())
-        if any(busy in error for busy in BUSY_WAREHOUSE):
+        if BUSY_WAREHOUSE.search(error):
             raise RetryRequested(max_retries=5, seconds_to_wait=15)
         raise Failure(
             description="dbt build failed; partitions it did not finish keep their previous rows",

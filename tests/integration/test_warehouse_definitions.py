@@ -38,9 +38,9 @@ print(json.dumps({
                           if graph.get(k).is_materializable for pool in graph.get(k).pools}),
 }))
 """
-# Runs of any days overlap on these; DuckDB (one writer per file) and Snowflake take turns
+# Runs of any days overlap on the other warehouses (PostgreSQL, Redshift); these take turns
 # (fullstory_assets/dbt/assets.py).
-ONE_RUN_AT_A_TIME = {"duckdb": ["fullstory_warehouse"], "snowflake": ["fullstory_warehouse"]}
+ONE_RUN_AT_A_TIME = {w: ["fullstory_warehouse"] for w in ("duckdb", "snowflake", "bigquery")}
 RESOURCE_CLASSES = {
     "duckdb": "DuckDBWarehouse",
     "bigquery": "BigQueryWarehouse",

@@ -11,17 +11,14 @@
   Otherwise one MERGE replaces the window with the model's new rows
   (macros/incremental_partition_window.sql): a failed run leaves the table as it was. The new rows
   are a view of the model's SQL that expires, so the MERGE computes them as it writes them: the
-  window is computed and written once, and two runs of the same days that overlap in time each
-  read the raw table when their MERGE starts, so the one that writes last read it last (BigQuery
-  fails one of two MERGEs that change the same partitions at once: macros/concurrent_runs.sql).
-  Unlike delete+insert, a MERGE reads its source once, so a keyed model may be a view too. Only a
+  window is computed and written once. Unlike delete+insert, a MERGE reads its source once, so a
+  keyed model may be a view too. Only a
   model that reads its own table, has an sql_header or an enforced contract gets a table that
   expires (dbt-bigquery's temporary relation). Either one lets on_schema_change compare the new
-  rows' columns with the table's, and is named after the dbt invocation, so two runs never share
-  one.
+  rows' columns with the table's, and is named after the dbt invocation.
 
-  A first build writes `create table`, never `create or replace`: two runs that both found no
-  table would each replace the other's days, and instead one of them fails and is retried.
+  A first build writes `create table`, never `create or replace`: a run that found no table
+  fails rather than replace the days another run wrote meanwhile.
 #}
 {% materialization incremental, adapter='bigquery', supported_languages=['sql', 'python'] -%}
     {%- if config.get('incremental_strategy') != 'partition_window' or model['language'] != 'sql' -%}

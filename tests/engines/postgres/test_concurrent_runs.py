@@ -1,6 +1,6 @@
 """Runs that overlap in time on PostgreSQL (no pool there): they take turns on the days they
-share, the later one reads the raw table after the earlier one committed, and the models still
-equal DuckDB's full rebuild (dbt_models/macros/concurrent_runs.sql)."""
+share, the later one reads the raw table after the earlier one committed, they leave the views
+alone, and the models still equal DuckDB's full rebuild (dbt_models/macros/concurrent_runs.sql)."""
 
 import multiprocessing
 import os
@@ -138,6 +138,8 @@ def test_overlapping_dagster_runs_equal_duckdbs_full_rebuild(postgres, reference
     # The tables exist first: two runs that both find none collide, and one is retried.
     first, last = reference_days(reference)
     assert run_days(engine, engine.definitions(), first, first).success
+    views = _view_oids(conn_params)
+    assert len(views) >= 8
     ranges = [(first, last), (last, last), (first, first)]
     with multiprocessing.get_context("spawn").Pool(len(ranges)) as pool:
         runs = pool.starmap(_run_range, [(env, *days) for days in ranges])
@@ -145,3 +147,17 @@ def test_overlapping_dagster_runs_equal_duckdbs_full_rebuild(postgres, reference
     # They overlapped in time: each started before every other one ended.
     assert max(start for _, start, _ in runs) < min(end for _, _, end in runs)
     assert_models_match(engine, reference)
+    # No run replaced a view, as their SQL did not change (macros/materializations/view.sql):
+    # a replacement would have dropped the views other runs built on it.
+    assert _view_oids(conn_params) == views
+
+
+def _view_oids(conn_params: dict) -> dict[str, int]:
+    with psycopg2.connect(**conn_params) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "select c.relname, c.oid from pg_class as c join pg_namespace as n"
+            " on n.oid = c.relnamespace where c.relkind = 'v' and n.nspname = 'fullstory'"
+        )
+        oids = dict(cursor.fetchall())
+    connection.close()
+    return oids
