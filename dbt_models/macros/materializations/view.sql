@@ -12,23 +12,23 @@
   and a full refresh always does.
 #}
 {% materialization view, adapter='postgres' -%}
-    {%- if fullstory_view_is_current() -%}
-        {{ return(fullstory_view_unchanged()) }}
-    {%- endif -%}
-    {%- set result = dbt.materialization_view_default() -%}
-    {%- do fullstory_mark_view() -%}
-    {{ return(result) }}
+    {{ return(fullstory_view_unless_current(dbt.materialization_view_default)) }}
 {%- endmaterialization %}
 
 {% materialization view, adapter='redshift' -%}
+    {{ return(fullstory_view_unless_current(dbt.materialization_view_redshift)) }}
+{%- endmaterialization %}
+
+
+{#- The adapter's `materialization`, unless the view already holds this SQL. -#}
+{% macro fullstory_view_unless_current(materialization) %}
     {%- if fullstory_view_is_current() -%}
         {{ return(fullstory_view_unchanged()) }}
     {%- endif -%}
-    {%- set result = dbt.materialization_view_redshift() -%}
+    {%- set result = materialization() -%}
     {%- do fullstory_mark_view() -%}
     {{ return(result) }}
-{%- endmaterialization %}
-
+{% endmacro %}
 
 {#- dbt expects a `main` statement of every materialization: one that sends nothing. -#}
 {% macro fullstory_view_unchanged() %}
