@@ -3,7 +3,6 @@
 from dagster import Definitions
 from dagster_aws.s3 import S3Resource
 
-from fullstory_assets.exports.gcs_resource import ExportGCSResource
 from fullstory_assets.settings import Settings
 
 
@@ -18,11 +17,12 @@ def raw_source_definitions(settings: Settings) -> Definitions:
     """
     if settings.raw_source != "parquet_export":
         return Definitions()
-    # Imported only in this mode: reading Parquet loads pyarrow.parquet, which starts threads of
-    # its own, and a run process with threads outside Python starts dbt as a program instead of
-    # forking it (dbt/forked.py), about 2 s more per run.
+    # Imported only in this mode: reading Parquet loads pyarrow.parquet, and dagster-gcp Google's
+    # client libraries, which start threads of their own, and a run process with threads outside
+    # Python starts dbt as a program instead of forking it (dbt/forked.py), about 2 s more per run.
     from fullstory_assets.automation.export_load import parquet_export_load_job
     from fullstory_assets.automation.export_sensor import parquet_export_sensor
+    from fullstory_assets.exports.gcs_resource import ExportGCSResource
 
     return Definitions(
         jobs=[parquet_export_load_job],

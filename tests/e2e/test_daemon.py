@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from fullstory_assets.automation.change_cursor import ChangeCursor
 from fullstory_assets.simulate.history import SYNC_COLUMN, build_deliveries
 from fullstory_assets.simulate.spec import SimulationSpec
 from tests.e2e.dagster_api import Run
@@ -144,8 +145,10 @@ def _schedule_runs(dev: DagsterDev) -> list[Run]:
 
 
 def _sensor_cursor(dev: DagsterDev) -> str | None:
+    """The watermark the sensor has handled (its cursor's ``since``), as ISO text."""
     state = dev.instigator("sensor", SENSOR)
-    return (state.get("typeSpecificData") or {}).get("lastCursor")
+    cursor = ChangeCursor.parse((state.get("typeSpecificData") or {}).get("lastCursor"))
+    return cursor.since.isoformat() if cursor else None
 
 
 def _explain(dev: DagsterDev, kind: str, name: str):
